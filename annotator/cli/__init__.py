@@ -1,0 +1,1 @@
+"""The `annotator` command: thin wrappers, each calling one core function."""

@@ -1,0 +1,51 @@
+"""`annotator list`: the articles, filtered by status or full-text search."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import click
+
+from annotator.cli.common import db_option, open_store, user_errors
+from annotator.core.records import Status
+
+
+@click.command("list")
+@click.option("--status", type=click.Choice([s.value for s in Status]),
+              help="Only articles with this status (for --annotator, else for anyone).")
+@click.option("--search", metavar="TEXT", help="Full-text search; accents optional.")
+@click.option("--annotator", metavar="NAME", help="Status and counts of this annotator.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many articles.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON array, for scripts.")
+@db_option
+@user_errors
+def list_command(
+    status: str | None,
+    search: str | None,
+    annotator: str | None,
+    limit: int | None,
+    as_json: bool,
+    db_path: Path | None,
+) -> None:
+    """List articles in import order: id, status, words, suggestions, annotations, title.
+
+    A "≈" before the title marks an article in a near-duplicate cluster.
+    """
+    with open_store(db_path) as store:
+        rows = store.articles.list(
+            annotator=annotator, status=Status(status) if status else None,
+            search=search, limit=limit,
+        )
+    if as_json:
+        click.echo(json.dumps([dataclasses.asdict(r) for r in rows], ensure_ascii=False, indent=1))
+        return
+    if not rows:
+        click.echo("No articles match.", err=True)
+        return
+    click.echo(f"{'id':16}  {'status':11}  {'words':>6}  {'sugg':>5}  {'ann':>5}  title")
+    for r in rows:
+        mark = "≈ " if r.cluster else ""
+        click.echo(f"{r.id:16}  {r.status.value:11}  {r.words:6}  {r.suggestions:5}  "
+                   f"{r.annotations:5}  {mark}{r.title}")

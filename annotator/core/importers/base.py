@@ -1,0 +1,40 @@
+"""What an import format is: a name, file endings, and a streaming reader."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotator.core.errors import InputError
+from annotator.core.records import ArticleDraft
+
+# An article text longer than this is refused: nobody annotates a 50 MB
+# "article", and it is far more likely a wrong file.
+DEFAULT_MAX_CHARS = 5_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    max_chars: int = DEFAULT_MAX_CHARS
+
+
+# Each item read, with how many bytes of the file have been read so far.
+Read = tuple[ArticleDraft | InputError, int]
+Reader = Callable[[Path, ReadOptions], Iterator[Read]]
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    name: str
+    extensions: tuple[str, ...]
+    read: Reader
+    description: str
+
+
+def too_large(where: str, chars: int, options: ReadOptions) -> InputError:
+    return InputError(
+        where,
+        f"article too large: {chars / 1e6:.1f} million characters "
+        f"(the limit is {options.max_chars / 1e6:.1f} million; raise it with --max-chars)",
+    )

@@ -1,0 +1,59 @@
+"""JSON Lines: one article a line, `{"text": ..., "id"?, "title"?, "meta"?, ...}`.
+
+Keys other than text, title and meta are kept in the metadata, the line's own
+`id` included (the store's id is derived from the text).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from annotator.core.errors import InputError
+from annotator.core.importers.base import Format, Read, ReadOptions, too_large
+from annotator.core.records import ArticleDraft
+
+
+def read(path: Path, options: ReadOptions) -> Iterator[Read]:
+    position = 0
+    with path.open("rb") as stream:
+        for number, raw in enumerate(stream, start=1):
+            position += len(raw)
+            where = f"{path}:{number}"
+            if number == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            if not raw.strip():
+                continue
+            if len(raw) > 4 * options.max_chars:
+                yield too_large(where, len(raw), options), position
+                continue
+            yield _parse(raw, where, str(path), options), position
+
+
+def _parse(raw: bytes, where: str, source: str, options: ReadOptions) -> ArticleDraft | InputError:
+    try:
+        record = json.loads(raw)
+    except UnicodeDecodeError as error:
+        return InputError(where, f"undecodable bytes: JSON Lines must be UTF-8 ({error.reason})")
+    except json.JSONDecodeError as error:
+        return InputError(where, f"invalid JSON: {error.msg} (column {error.colno})")
+    if not isinstance(record, dict):
+        return InputError(where, f"expected a JSON object, found {type(record).__name__}")
+    text = record.get("text")
+    if not isinstance(text, str):
+        return InputError(where, 'no "text" string in this record')
+    if len(text) > options.max_chars:
+        return too_large(where, len(text), options)
+    title = record.get("title")
+    meta: dict[str, Any] = {}
+    if isinstance(record.get("meta"), dict):
+        meta.update(record["meta"])
+    meta.update({k: v for k, v in record.items() if k not in ("text", "title", "meta")})
+    return ArticleDraft(
+        text=text, title=title if isinstance(title, str) else None, source=source, meta=meta
+    )
+
+
+FORMAT = Format("jsonl", (".jsonl", ".ndjson"), read, 'JSON Lines with a "text" key')

@@ -1,0 +1,206 @@
+"""Import of articles: read files, drop exact duplicates, cluster near ones, store.
+
+It streams: files are read one item at a time and stored in batches, each
+batch one transaction, so memory stays flat, an interrupted run leaves only
+whole batches, and running it again stores what is missing (the rest are
+exact duplicates of what is already there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core import text as texts
+from annotator.core.errors import Cancelled, InputError
+from annotator.core.importers import FORMATS, Format, ReadOptions, format_for
+from annotator.core.neardup import NearDuplicateIndex
+from annotator.core.records import ArticleDraft
+from annotator.core.store import NewArticle, Store
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    source: str
+    article_id: str  # the article already stored (or read earlier in this run)
+
+
+@dataclass(frozen=True, slots=True)
+class NearDuplicate:
+    source: str
+    article_id: str
+    cluster: str
+    similarity: float  # estimated Jaccard of word trigrams
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    done_bytes: int
+    total_bytes: int
+    files_done: int
+    files_total: int
+    added: int
+    current: str
+
+
+@dataclass
+class ImportReport:
+    added: list[str] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    near_duplicates: list[NearDuplicate] = field(default_factory=list)
+    problems: list[InputError] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # files of no known format in folders
+    files: int = 0
+    cancelled: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    path: Path
+    format: Format
+    size: int
+
+
+def import_paths(
+    store: Store,
+    paths: Sequence[str | Path],
+    *,
+    format: str = "auto",
+    max_chars: int | None = None,
+    batch_size: int = 500,
+    progress: Callable[[Progress], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportReport:
+    """Import files and folders of articles into the store; never raises on bad input.
+
+    `cancelled` is polled between articles: when it returns True the run
+    stops after storing the batch in hand, and the report says so.
+    """
+    report = ImportReport()
+    sources = list(_sources(paths, format, report))
+    report.files = len(sources)
+    options = ReadOptions() if max_chars is None else ReadOptions(max_chars=max_chars)
+    index = NearDuplicateIndex()
+    index.load(store.articles.signatures())
+    batch = _Batch(store, index, report)
+    total = sum(s.size for s in sources)
+    done = 0
+    with store.bulk():
+        for number, source in enumerate(sources):
+            for item, position in _read(source, options):
+                if isinstance(item, InputError):
+                    report.problems.append(item)
+                else:
+                    batch.add(item)
+                    if len(batch) >= batch_size:
+                        batch.flush()
+                if progress is not None:
+                    progress(Progress(done + position, total, number, len(sources),
+                                      len(report.added) + len(batch), str(source.path)))
+                if cancelled is not None and cancelled():
+                    batch.flush()
+                    report.cancelled = True
+                    return report
+            done += source.size
+        batch.flush()
+    if progress is not None:
+        progress(Progress(total, total, len(sources), len(sources), len(report.added), ""))
+    return report
+
+
+def import_or_cancel(*args, **kwargs) -> ImportReport:  # type: ignore[no-untyped-def]
+    """`import_paths`, raising Cancelled when it was cancelled."""
+    report = import_paths(*args, **kwargs)
+    if report.cancelled:
+        raise Cancelled(f"import cancelled after {len(report.added)} articles")
+    return report
+
+
+class _Batch:
+    """Articles read but not yet stored; flushing stores them in one transaction."""
+
+    def __init__(self, store: Store, index: NearDuplicateIndex, report: ImportReport) -> None:
+        self._store = store
+        self._index = index
+        self._report = report
+        self._drafts: list[tuple[str, str, ArticleDraft]] = []
+        self._seen: dict[str, str] = {}  # id -> source, for duplicates within the run
+
+    def __len__(self) -> int:
+        return len(self._drafts)
+
+    def add(self, draft: ArticleDraft) -> None:
+        text = texts.clean_text(draft.text)
+        if not text.strip():
+            self._report.problems.append(InputError(draft.source, "empty article: no text"))
+            return
+        self._drafts.append((texts.article_id(text), text, draft))
+
+    def flush(self) -> None:
+        if not self._drafts:
+            return
+        report = self._report
+        stored = self._store.articles.existing(i for i, _, _ in self._drafts)
+        fresh: list[tuple[str, str, ArticleDraft, bytes]] = []
+        for article_id, text, draft in self._drafts:
+            if article_id in stored or article_id in self._seen:
+                report.duplicates.append(Duplicate(draft.source, article_id))
+                continue
+            self._seen[article_id] = draft.source
+            signature, cluster, similarity = self._index.add(article_id, text)
+            if cluster is not None:
+                report.near_duplicates.append(
+                    NearDuplicate(draft.source, article_id, cluster, similarity)
+                )
+            fresh.append((article_id, text, draft, signature))
+        new = [
+            NewArticle(
+                id=article_id,
+                title=draft.title or texts.guess_title(text),
+                text=text,
+                source=draft.source,
+                meta=draft.meta,
+                words=texts.count_words(text),
+                cluster=self._index.cluster_of(article_id),
+                signature=signature,
+            )
+            for article_id, text, draft, signature in fresh
+        ]
+        fresh_ids = {a.id for a in new}
+        # A stored article that a new one is the first near-duplicate of.
+        joined = {(n.cluster, n.cluster) for n in new if n.cluster and n.cluster not in fresh_ids}
+        self._store.articles.add(new, joined)
+        report.added.extend(a.id for a in new)
+        self._drafts.clear()
+
+
+def _sources(paths: Iterable[str | Path], format: str, report: ImportReport) -> Iterator[_Source]:
+    forced = None if format == "auto" else FORMATS[format]
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            report.problems.append(InputError(str(path), "no such file or directory"))
+        elif path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if any(part.startswith(".") for part in child.relative_to(path).parts):
+                    continue
+                fmt = forced or format_for(child)
+                if fmt is None:
+                    report.skipped.append(str(child))
+                else:
+                    yield _Source(child, fmt, child.stat().st_size)
+        else:
+            # A file named on purpose is read even with an unknown ending.
+            yield _Source(path, forced or format_for(path) or FORMATS["txt"], path.stat().st_size)
+
+
+def _read(source: _Source, options: ReadOptions) -> Iterator[tuple[ArticleDraft | InputError, int]]:
+    try:
+        yield from source.format.read(source.path, options)
+    except OSError as error:
+        yield InputError(str(source.path), f"cannot read: {error.strerror or error}"), source.size

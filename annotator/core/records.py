@@ -1,0 +1,158 @@
+"""Plain records that cross the store's boundary: frozen, typed, Qt-free.
+
+The words follow the glossary in ARCHITECTURE.md: an *Article* has machine
+*Suggestions* (from a *SuggestionSet*) and human *Annotations* per *Annotator*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+LABELS: tuple[str, ...] = ("PER", "ORG", "LOC", "MISC", "FIGURE", "DATE")
+
+
+class Origin(StrEnum):
+    """Where a human annotation came from."""
+
+    ACCEPTED = "accepted"  # a suggestion taken as it was
+    EDITED = "edited"  # a suggestion taken, then relabelled or resized
+    MANUAL = "manual"  # added by hand
+
+
+class Status(StrEnum):
+    """An annotator's progress on one article."""
+
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    SKIPPED = "skipped"
+    FLAGGED = "flagged"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Characters ``text[start:end]`` of an article with a label."""
+
+    start: int
+    end: int
+    label: str
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDraft:
+    """An article as an importer read it, before it has an id in the store."""
+
+    text: str
+    title: str | None
+    source: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    id: str
+    title: str | None
+    text: str
+    source: str
+    meta: dict[str, Any]
+    imported_at: str
+    words: int
+    cluster: str | None  # id of the first article of its near-duplicate cluster
+
+    @property
+    def display_title(self) -> str:
+        return self.title or snippet(self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """One row of the article list: no text, so listing 100k stays cheap."""
+
+    id: str
+    title: str
+    words: int
+    source: str
+    cluster: str | None
+    status: Status
+    suggestions: int
+    annotations: int
+
+
+@dataclass(frozen=True, slots=True)
+class Annotator:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionSet:
+    id: int
+    model: str
+    model_version: str
+    recognizers_version: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    id: int
+    set_id: int
+    article_id: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    id: int
+    article_id: str
+    annotator: str
+    span: Span
+    origin: Origin
+    suggestion_id: int | None
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleStatus:
+    article_id: str
+    annotator: str
+    status: Status
+    comment: str | None
+    updated_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One entry of the append-only log: who changed what, from what, to what."""
+
+    id: int
+    action: int  # the rows of one user action share it; undo reverts a whole action
+    at: str
+    annotator: str | None
+    kind: str
+    article_id: str | None
+    entity_id: str | None
+    before: Any
+    after: Any
+    undoes: int | None = None
+    redoes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """An article with everything one annotator sees of it."""
+
+    article: Article
+    suggestion_set: SuggestionSet | None
+    suggestions: tuple[Suggestion, ...]
+    annotations: tuple[Annotation, ...]
+    status: ArticleStatus
+
+
+def snippet(text: str, width: int = 80) -> str:
+    """The first words of a text, for lists where an article has no title."""
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1].rstrip() + "…"

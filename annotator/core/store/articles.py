@@ -1,0 +1,200 @@
+"""Articles: storing imported ones, reading, listing and full-text search."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from annotator.core.errors import NotFound
+from annotator.core.records import Article, ArticleSummary, Status, snippet
+from annotator.core.store.connection import now
+from annotator.core.store.events import Change
+
+if TYPE_CHECKING:
+    from annotator.core.store.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """An article ready to store: its id computed, its near-duplicates found."""
+
+    id: str
+    title: str | None
+    text: str
+    source: str
+    meta: dict[str, Any]
+    words: int
+    cluster: str | None = None
+    signature: bytes | None = None  # MinHash signature, for later near-duplicate checks
+
+
+# Status order for lists over all annotators: the furthest any annotator got.
+_RANK = {"todo": 0, "skipped": 1, "in_progress": 2, "flagged": 3, "done": 4}
+
+
+class Articles:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def add(self, articles: Sequence[NewArticle], clusters: Iterable[tuple[str, str]] = ()) -> None:
+        """Store a batch of new articles in one transaction, with its log entry.
+
+        `clusters` gives (article id, cluster id) for articles already stored
+        that a new near-duplicate joins to a cluster.
+        """
+        if not articles:
+            return
+        db = self._store.db
+        stamp = now()
+        with self._store.transaction():
+            db.conn.executemany(
+                "INSERT INTO articles (id, title, text, source, meta, imported_at, words, cluster)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (a.id, a.title, a.text, a.source, json.dumps(a.meta, ensure_ascii=False),
+                     stamp, a.words, a.cluster)
+                    for a in articles
+                ],
+            )
+            db.conn.executemany(
+                "INSERT INTO article_minhash (article_id, signature) VALUES (?, ?)",
+                [(a.id, a.signature) for a in articles if a.signature is not None],
+            )
+            db.conn.executemany(
+                "UPDATE articles SET cluster = ? WHERE id = ? AND cluster IS NULL",
+                [(cluster, article_id) for article_id, cluster in clusters],
+            )
+            after = {"ids": [a.id for a in articles], "sources": sorted({a.source for a in articles})}
+            self._store.events.log(None, [Change("articles.import", None, None, None, after)])
+
+    def existing(self, ids: Iterable[str]) -> set[str]:
+        """Which of these ids are stored already."""
+        ids = list(ids)
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ", ".join("?" * len(chunk))
+            found.update(
+                r[0] for r in self._store.db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
+            )
+        return found
+
+    def get(self, article_id: str) -> Article:
+        row = self._store.db.execute(
+            "SELECT id, title, text, source, meta, imported_at, words, cluster"
+            " FROM articles WHERE id = ?",
+            [article_id],
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no article {article_id}")
+        return Article(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], row[6], row[7])
+
+    def count(self) -> int:
+        return self._store.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def ids(self) -> list[str]:
+        """Every article id in import order."""
+        return [r[0] for r in self._store.db.execute("SELECT id FROM articles ORDER BY seq")]
+
+    def signatures(self) -> Iterable[tuple[str, str | None, bytes]]:
+        """(id, cluster, MinHash signature) of every stored article, for dedup."""
+        yield from self._store.db.execute(
+            "SELECT m.article_id, a.cluster, m.signature FROM article_minhash m"
+            " JOIN articles a ON a.id = m.article_id"
+        )
+
+    def list(
+        self,
+        *,
+        annotator: str | None = None,
+        status: Status | None = None,
+        search: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[ArticleSummary]:
+        """Article summaries in import order, filtered, one page at a time.
+
+        With an annotator, status and annotation counts are theirs; without,
+        status is the furthest any annotator got and counts are everyone's.
+        """
+        where, args = self._filters(annotator, status, search)
+        status_sql, annotations_sql, join_args = self._per_annotator(annotator)
+        sql = f"""
+            SELECT ar.id, ar.title, ar.text_head, ar.words, ar.source, ar.cluster,
+                   {status_sql} AS status,
+                   (SELECT count(*) FROM suggestions s WHERE s.article_id = ar.id
+                      AND s.set_id = (SELECT max(set_id) FROM suggested_articles sa
+                                      WHERE sa.article_id = ar.id)) AS suggestions,
+                   {annotations_sql} AS annotations
+            FROM (SELECT seq, id, title, substr(text, 1, 200) AS text_head, words, source, cluster
+                  FROM articles) ar
+            {where}
+            ORDER BY ar.seq LIMIT ? OFFSET ?
+        """
+        rows = self._store.db.execute(sql, [*join_args, *args, -1 if limit is None else limit, offset])
+        return [
+            ArticleSummary(
+                id=r[0], title=r[1] or snippet(r[2]), words=r[3], source=r[4], cluster=r[5],
+                status=Status(r[6]), suggestions=r[7], annotations=r[8],
+            )
+            for r in rows
+        ]
+
+    def count_where(
+        self, *, annotator: str | None = None, status: Status | None = None, search: str | None = None
+    ) -> int:
+        where, args = self._filters(annotator, status, search)
+        sql = f"SELECT count(*) FROM (SELECT seq, id FROM articles) ar {where}"
+        return self._store.db.execute(sql, args).fetchone()[0]
+
+    def _per_annotator(self, annotator: str | None) -> tuple[str, str, list[Any]]:
+        if annotator is None:
+            ranked = " ".join(f"WHEN '{k}' THEN {v}" for k, v in _RANK.items())
+            back = " ".join(f"WHEN {v} THEN '{k}'" for k, v in _RANK.items())
+            status_sql = (
+                f"(SELECT CASE coalesce(max(CASE st.status {ranked} END), 0) {back} END"
+                " FROM article_status st WHERE st.article_id = ar.id)"
+            )
+            annotations_sql = "(SELECT count(*) FROM annotations an WHERE an.article_id = ar.id)"
+            return status_sql, annotations_sql, []
+        status_sql = (
+            "coalesce((SELECT st.status FROM article_status st JOIN annotators a"
+            " ON a.id = st.annotator_id WHERE st.article_id = ar.id AND a.name = ?), 'todo')"
+        )
+        annotations_sql = (
+            "(SELECT count(*) FROM annotations an JOIN annotators a ON a.id = an.annotator_id"
+            " WHERE an.article_id = ar.id AND a.name = ?)"
+        )
+        return status_sql, annotations_sql, [annotator, annotator]
+
+    def _filters(
+        self, annotator: str | None, status: Status | None, search: str | None
+    ) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        args: list[Any] = []
+        if search:
+            clauses.append(
+                "ar.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+            )
+            args.append(self._store.db.quote_fts(search))
+        if status is not None:
+            status = Status(status)
+            who = "" if annotator is None else (
+                " AND st.annotator_id = (SELECT id FROM annotators WHERE name = ?)"
+            )
+            who_args = [] if annotator is None else [annotator]
+            if status is Status.TODO:
+                clauses.append(
+                    "NOT EXISTS (SELECT 1 FROM article_status st WHERE st.article_id = ar.id"
+                    f" AND st.status != 'todo'{who})"
+                )
+            else:
+                clauses.append(
+                    "EXISTS (SELECT 1 FROM article_status st WHERE st.article_id = ar.id"
+                    f" AND st.status = ?{who})"
+                )
+                args.append(status.value)
+            args.extend(who_args)
+        return ("WHERE " + " AND ".join(clauses)) if clauses else "", args

@@ -1,0 +1,142 @@
+"""The database schema, as an ordered list of migrations.
+
+Never edit a migration that has shipped: add a new one. `Store.open` backs the
+file up before it applies any migration to a database that already has data.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("annotator")
+
+STATUSES = "('todo', 'in_progress', 'done', 'skipped', 'flagged')"
+ORIGINS = "('accepted', 'edited', 'manual')"
+
+
+@MIGRATIONS(name="0001_initial")
+def _initial(db: Database) -> None:
+    db.executescript(
+        f"""
+        CREATE TABLE articles (
+            seq INTEGER PRIMARY KEY,           -- stable rowid for the FTS index
+            id TEXT NOT NULL UNIQUE,           -- hash of the normalised text
+            title TEXT,
+            text TEXT NOT NULL,
+            source TEXT NOT NULL,
+            meta TEXT NOT NULL DEFAULT '{{}}', -- JSON
+            imported_at TEXT NOT NULL,
+            words INTEGER NOT NULL,
+            cluster TEXT                       -- first article of its near-duplicate cluster
+        );
+        CREATE INDEX articles_cluster ON articles (cluster) WHERE cluster IS NOT NULL;
+
+        CREATE TABLE article_minhash (
+            article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+            signature BLOB NOT NULL
+        );
+
+        CREATE TABLE annotators (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE suggestion_sets (
+            id INTEGER PRIMARY KEY,
+            model TEXT NOT NULL,
+            model_version TEXT NOT NULL,
+            recognizers_version TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (model, model_version, recognizers_version)
+        );
+
+        -- Which articles a suggestion set has run over, spans found or not,
+        -- so a re-run skips them.
+        CREATE TABLE suggested_articles (
+            set_id INTEGER NOT NULL REFERENCES suggestion_sets (id) ON DELETE CASCADE,
+            article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            PRIMARY KEY (article_id, set_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE suggestions (
+            id INTEGER PRIMARY KEY,
+            set_id INTEGER NOT NULL REFERENCES suggestion_sets (id) ON DELETE CASCADE,
+            article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            attrs TEXT NOT NULL DEFAULT '{{}}',
+            CHECK (0 <= start AND start < "end")
+        );
+        CREATE INDEX suggestions_article ON suggestions (article_id, set_id);
+
+        CREATE TABLE annotations (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused, so undo can restore an id
+            article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators (id),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            attrs TEXT NOT NULL DEFAULT '{{}}',
+            origin TEXT NOT NULL CHECK (origin IN {ORIGINS}),
+            suggestion_id INTEGER REFERENCES suggestions (id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (0 <= start AND start < "end")
+        );
+        CREATE INDEX annotations_article ON annotations (article_id, annotator_id);
+        CREATE INDEX annotations_annotator ON annotations (annotator_id, label);
+
+        -- Suggestions an annotator turned down (Delete on a suggestion).
+        CREATE TABLE rejections (
+            annotator_id INTEGER NOT NULL REFERENCES annotators (id),
+            suggestion_id INTEGER NOT NULL REFERENCES suggestions (id) ON DELETE CASCADE,
+            article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            PRIMARY KEY (annotator_id, suggestion_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX rejections_article ON rejections (article_id, annotator_id);
+
+        CREATE TABLE article_status (
+            article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators (id),
+            status TEXT NOT NULL CHECK (status IN {STATUSES}),
+            comment TEXT,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, annotator_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX article_status_annotator ON article_status (annotator_id, status);
+
+        -- Append-only: rows are inserted, never updated or deleted.
+        -- One user action is one transaction and one `action`: the id of its
+        -- first row. `undoes` / `redoes` name the action a row reverts.
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            action INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            annotator_id INTEGER REFERENCES annotators (id),
+            kind TEXT NOT NULL,
+            article_id TEXT,                  -- no FK: the log outlives what it tells of
+            entity_id TEXT,
+            before TEXT,                      -- JSON state before, NULL if none
+            after TEXT,                       -- JSON state after, NULL if none
+            undoes INTEGER,
+            redoes INTEGER
+        );
+        CREATE INDEX events_annotator ON events (annotator_id, id);
+        CREATE INDEX events_article ON events (article_id, id);
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+        """
+    )
+    # Full-text search over titles and texts; accents folded so "defense"
+    # finds "Défense". sqlite-utils keeps it in sync with triggers.
+    db["articles"].enable_fts(
+        ["title", "text"],
+        tokenize="unicode61 remove_diacritics 2",
+        create_triggers=True,
+    )

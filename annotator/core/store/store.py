@@ -1,0 +1,99 @@
+"""The Store: the single source of truth, used alike by the CLI and the window.
+
+It is a small facade over one SQLite file; each part of the domain lives in
+its own module and is reached as an attribute (`store.articles`,
+`store.annotations`, ...). Every write goes through `transaction()`, and
+every change to human work is written to the event log in that same
+transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from annotator.core.store import connection
+
+
+class Store:
+    def __init__(self, db: Database, path: Path, backup: Path | None = None) -> None:
+        from annotator.core.store.annotations import Annotations, Annotators, Statuses
+        from annotator.core.store.articles import Articles
+        from annotator.core.store.documents import Documents
+        from annotator.core.store.events import Events
+        from annotator.core.store.stats import Stats
+        from annotator.core.store.suggestions import Suggestions
+
+        self.db = db
+        self.path = path
+        self.backup = backup  # the copy made before a migration, if any
+        self.events = Events(self)
+        self.articles = Articles(self)
+        self.annotators = Annotators(self)
+        self.suggestions = Suggestions(self)
+        self.annotations = Annotations(self)
+        self.statuses = Statuses(self)
+        self.documents = Documents(self)
+        self.stats = Stats(self)
+
+    @classmethod
+    def open(cls, path: str | Path) -> Store:
+        """Open the database at `path`, creating and migrating it as needed."""
+        path = Path(path).expanduser()
+        db = connection.connect(path)
+        backup = connection.migrate(db, path)
+        return cls(db, path, backup)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic unit of work; nested calls join the outer transaction.
+
+        A Store (one connection) belongs to one thread: a worker thread opens
+        its own Store on the same file.
+
+        BEGIN IMMEDIATE takes the write lock up front, so two windows on the
+        same file wait for each other instead of failing half-way.
+        """
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Relax durability for long rebuildable work (import, pre-annotation).
+
+        An interrupted bulk run is finished by running it again, so the last
+        commits need not survive a power cut; human actions keep FULL sync.
+        """
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        try:
+            yield
+        finally:
+            self.db.execute("PRAGMA synchronous=FULL")
+
+    def integrity_check(self) -> list[str]:
+        """SQLite's own check plus foreign keys; an empty list means sound."""
+        rows = [r[0] for r in self.db.execute("PRAGMA integrity_check").fetchall()]
+        problems = [r for r in rows if r != "ok"]
+        problems += [str(r) for r in self.db.execute("PRAGMA foreign_key_check").fetchall()]
+        return problems
