@@ -92,8 +92,9 @@ class ProgressBar:
         if not sys.stderr.isatty():
             return
         if self._bar is None:
-            self._bar = click.progressbar(length=max(total, 1), label=self._label,
-                                          file=sys.stderr, show_eta=True, width=30)
+            self._bar = click.progressbar(
+                length=max(total, 1), label=self._label, file=sys.stderr, show_eta=True, width=30
+            )
             self._bar.__enter__()
         self._bar.update(done - self._done)
         self._done = done

@@ -17,17 +17,28 @@ from annotator.cli.common import (
     user_errors,
 )
 from annotator.core.importers import DEFAULT_MAX_CHARS, FORMATS
-from annotator.core.importing import ImportReport, Progress, import_paths
+from annotator.core.importing import ImportReport, import_paths
 
 _SHOWN = 10  # lines of duplicates listed before "… and N more"
 
 
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["auto", *FORMATS]), default="auto",
-              show_default=True, help="Input format; auto goes by the file ending.")
-@click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS,
-              show_default=True, help="Refuse articles longer than this.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", *FORMATS]),
+    default="auto",
+    show_default=True,
+    help="Input format; auto goes by the file ending.",
+)
+@click.option(
+    "--max-chars",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_CHARS,
+    show_default=True,
+    help="Refuse articles longer than this.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="List every duplicate and skipped file.")
 @db_option
 @user_errors
@@ -42,18 +53,27 @@ def import_command(
     again to finish.
     """
     started = time.perf_counter()
+    bar = ProgressBar("Importing")
     with open_store(db_path) as store, interruptible() as cancelled:
-        bar = ProgressBar("Importing")
-
-        def show(p: Progress) -> None:
-            bar.update(p.done_bytes, p.total_bytes)
-
         try:
-            report = import_paths(store, paths, format=fmt, max_chars=max_chars,
-                                  progress=show, cancelled=cancelled)
-        finally:
+            report = import_paths(
+                store,
+                paths,
+                format=fmt,
+                max_chars=max_chars,
+                cancelled=cancelled,
+                progress=lambda p: bar.update(p.done_bytes, p.total_bytes),
+            )
             bar.close()
-        _print_report(report, store.path, time.perf_counter() - started, verbose)
+            _print_report(report, store.path, time.perf_counter() - started, verbose)
+        except KeyboardInterrupt:
+            bar.close()
+            click.echo(
+                f"\nStopped at once; {store.articles.count()} article(s) are stored, the "
+                "batch in hand was rolled back. Run the same command again to finish.",
+                err=True,
+            )
+            raise SystemExit(EXIT_INTERRUPTED) from None
     if report.cancelled:
         raise SystemExit(EXIT_INTERRUPTED)
     if not report.ok:
@@ -62,8 +82,10 @@ def import_command(
 
 def _print_report(report: ImportReport, db: Path, seconds: float, verbose: bool) -> None:
     echo = click.echo
-    echo(f"Imported {len(report.added)} new article(s) from {report.files} file(s) "
-         f"into {db} in {seconds:.1f} s.")
+    echo(
+        f"Imported {len(report.added)} new article(s) from {report.files} file(s) "
+        f"into {db} in {seconds:.1f} s."
+    )
     if report.duplicates:
         echo(f"{len(report.duplicates)} exact duplicate(s) not stored again:")
         shown = report.duplicates if verbose else report.duplicates[:_SHOWN]
@@ -74,13 +96,17 @@ def _print_report(report: ImportReport, db: Path, seconds: float, verbose: bool)
     if report.near_duplicates:
         echo(f"{len(report.near_duplicates)} near-duplicate(s) stored in clusters:")
         for n in report.near_duplicates if verbose else report.near_duplicates[:_SHOWN]:
-            echo(f"  {n.source} = article {n.article_id}, cluster {n.cluster} "
-                 f"(similarity {n.similarity:.2f})")
+            echo(
+                f"  {n.source} = article {n.article_id}, cluster {n.cluster} "
+                f"(similarity {n.similarity:.2f})"
+            )
         if not verbose and len(report.near_duplicates) > _SHOWN:
             echo(f"  … and {len(report.near_duplicates) - _SHOWN} more (-v lists them)")
     if report.skipped:
-        echo(f"{len(report.skipped)} file(s) of other types skipped in folders"
-             + (":" if verbose else " (-v lists them)."))
+        echo(
+            f"{len(report.skipped)} file(s) of other types skipped in folders"
+            + (":" if verbose else " (-v lists them).")
+        )
         if verbose:
             for path in report.skipped:
                 echo(f"  {path}")
@@ -89,5 +115,7 @@ def _print_report(report: ImportReport, db: Path, seconds: float, verbose: bool)
         for problem in report.problems:
             echo(f"  {problem}", err=True)
     if report.cancelled:
-        echo("Interrupted: what is listed above is stored; run the same command again to finish.",
-             err=True)
+        echo(
+            "Interrupted: what is listed above is stored; run the same command again to finish.",
+            err=True,
+        )

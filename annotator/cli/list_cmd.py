@@ -13,8 +13,11 @@ from annotator.core.records import Status
 
 
 @click.command("list")
-@click.option("--status", type=click.Choice([s.value for s in Status]),
-              help="Only articles with this status (for --annotator, else for anyone).")
+@click.option(
+    "--status",
+    type=click.Choice([s.value for s in Status]),
+    help="Only articles with this status (for --annotator, else for anyone).",
+)
 @click.option("--search", metavar="TEXT", help="Full-text search; accents optional.")
 @click.option("--annotator", metavar="NAME", help="Status and counts of this annotator.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many articles.")
@@ -35,8 +38,10 @@ def list_command(
     """
     with open_store(db_path) as store:
         rows = store.articles.list(
-            annotator=annotator, status=Status(status) if status else None,
-            search=search, limit=limit,
+            annotator=annotator,
+            status=Status(status) if status else None,
+            search=search,
+            limit=limit,
         )
     if as_json:
         click.echo(json.dumps([dataclasses.asdict(r) for r in rows], ensure_ascii=False, indent=1))
@@ -47,5 +52,7 @@ def list_command(
     click.echo(f"{'id':16}  {'status':11}  {'words':>6}  {'sugg':>5}  {'ann':>5}  title")
     for r in rows:
         mark = "≈ " if r.cluster else ""
-        click.echo(f"{r.id:16}  {r.status.value:11}  {r.words:6}  {r.suggestions:5}  "
-                   f"{r.annotations:5}  {mark}{r.title}")
+        click.echo(
+            f"{r.id:16}  {r.status.value:11}  {r.words:6}  {r.suggestions:5}  "
+            f"{r.annotations:5}  {mark}{r.title}"
+        )

@@ -26,8 +26,11 @@ def stats_command(as_json: bool, db_path: Path | None) -> None:
     click.echo(f"Clusters      {stats['near_duplicate_clusters']:>10,}  (near-duplicates)")
     click.echo(f"Suggestions   {stats['suggestions']:>10,}  in {stats['suggestion_sets']} set(s)")
     for name, figures in stats["annotators"].items():
-        click.echo(f"{name}: {figures['done']} done, {figures['in_progress']} in progress, "
-                   f"{figures['annotations']} annotations")
+        click.echo(
+            f"{name}: {figures['done']} done, {figures['in_progress']} in progress, "
+            f"{figures['annotations']} annotations"
+        )
     if stats["labels"]:
-        click.echo("Annotations by label: "
-                   + ", ".join(f"{k} {v}" for k, v in stats["labels"].items()))
+        click.echo(
+            "Annotations by label: " + ", ".join(f"{k} {v}" for k, v in stats["labels"].items())
+        )

@@ -44,7 +44,7 @@ def decode(data: bytes, where: str) -> tuple[str, str]:
             raise InputError(
                 f"{where}:{line}",
                 f"undecodable bytes: invalid UTF-8 at byte {error.start} "
-                f"({data[error.start:error.start + 1]!r}) in an otherwise UTF-8 file",
+                f"({data[error.start : error.start + 1]!r}) in an otherwise UTF-8 file",
             ) from None
     best = from_bytes(data, cp_isolation=_LEGACY).best()
     if best is not None:
@@ -64,7 +64,9 @@ def _strict(data: bytes, encoding: str, where: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
-        raise InputError(where, f"undecodable bytes: invalid {encoding} at byte {error.start}") from None
+        raise InputError(
+            where, f"undecodable bytes: invalid {encoding} at byte {error.start}"
+        ) from None
 
 
 def _looks_binary(data: bytes) -> bool:

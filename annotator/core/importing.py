@@ -100,8 +100,16 @@ def import_paths(
                     if len(batch) >= batch_size:
                         batch.flush()
                 if progress is not None:
-                    progress(Progress(done + position, total, number, len(sources),
-                                      len(report.added) + len(batch), str(source.path)))
+                    progress(
+                        Progress(
+                            done + position,
+                            total,
+                            number,
+                            len(sources),
+                            len(report.added) + len(batch),
+                            str(source.path),
+                        )
+                    )
                 if cancelled is not None and cancelled():
                     batch.flush()
                     report.cancelled = True

@@ -44,7 +44,8 @@ def _minhash(text: str) -> MinHash:
 
 def _from_bytes(data: bytes) -> MinHash:
     return MinHash(
-        hashvalues=np.frombuffer(data, dtype="<u4"), scheme=_SCHEME,
+        hashvalues=np.frombuffer(data, dtype="<u4"),
+        scheme=_SCHEME,
         permutations=_TEMPLATE.permutations,
     )
 

@@ -40,7 +40,10 @@ def read(path: Path, options: ReadOptions) -> Iterator[Read]:
             return
         if "text" not in columns:
             found = ", ".join(c for c in columns if c) or "none"
-            yield InputError(where, f'no "text" column (columns found: {found})'), path.stat().st_size
+            yield (
+                InputError(where, f'no "text" column (columns found: {found})'),
+                path.stat().st_size,
+            )
             return
         while True:
             try:

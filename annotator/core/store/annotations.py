@@ -26,8 +26,17 @@ if TYPE_CHECKING:
     from annotator.core.store.store import Store
 
 _ANNOTATION_COLUMNS = (
-    "id", "article_id", "annotator_id", "start", "end", "label", "attrs", "origin",
-    "suggestion_id", "created_at", "updated_at",
+    "id",
+    "article_id",
+    "annotator_id",
+    "start",
+    "end",
+    "label",
+    "attrs",
+    "origin",
+    "suggestion_id",
+    "created_at",
+    "updated_at",
 )
 
 
@@ -48,7 +57,8 @@ class Annotators:
         if row is None:
             with self._store.transaction():
                 db.execute(
-                    "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", [name, now()]
+                    "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)",
+                    [name, now()],
                 )
             row = db.execute("SELECT id FROM annotators WHERE name = ?", [name]).fetchone()
         self._ids[name] = row[0]
@@ -86,7 +96,8 @@ class Annotations:
         return {
             r[0]
             for r in self._store.db.execute(
-                "SELECT r.suggestion_id FROM rejections r JOIN annotators a ON a.id = r.annotator_id"
+                "SELECT r.suggestion_id FROM rejections r"
+                " JOIN annotators a ON a.id = r.annotator_id"
                 " WHERE r.article_id = ? AND a.name = ?",
                 [article_id, annotator],
             )
@@ -128,8 +139,12 @@ class Annotations:
                 if self._decided(annotator_id, suggestion.id):
                     continue
                 state = self._insert(
-                    annotator_id, suggestion.article_id, suggestion.span, Origin.ACCEPTED,
-                    suggestion.id, changes,
+                    annotator_id,
+                    suggestion.article_id,
+                    suggestion.span,
+                    Origin.ACCEPTED,
+                    suggestion.id,
+                    changes,
                 )
                 ids.append(state["id"])
             if changes:
@@ -179,8 +194,13 @@ class Annotations:
             after["updated_at"] = now()
             self._write_state(str(annotation_id), after)
             changes = [
-                Change("annotation.update", after["article_id"], str(annotation_id),
-                       _public(before), _public(after))
+                Change(
+                    "annotation.update",
+                    after["article_id"],
+                    str(annotation_id),
+                    _public(before),
+                    _public(after),
+                )
             ]
             self._store.events.log(after["annotator_id"], changes)
         return self.get(annotation_id)
@@ -190,8 +210,13 @@ class Annotations:
             before = self._state(annotation_id)
             self._write_state(str(annotation_id), None)
             changes = [
-                Change("annotation.delete", before["article_id"], str(annotation_id),
-                       _public(before), None)
+                Change(
+                    "annotation.delete",
+                    before["article_id"],
+                    str(annotation_id),
+                    _public(before),
+                    None,
+                )
             ]
             self._store.events.log(before["annotator_id"], changes)
 
@@ -211,9 +236,16 @@ class Annotations:
             'INSERT INTO annotations (article_id, annotator_id, start, "end", label, attrs,'
             " origin, suggestion_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                article_id, annotator_id, span.start, span.end, span.label,
-                json.dumps(span.attrs, ensure_ascii=False, sort_keys=True), origin.value,
-                suggestion_id, stamp, stamp,
+                article_id,
+                annotator_id,
+                span.start,
+                span.end,
+                span.label,
+                json.dumps(span.attrs, ensure_ascii=False, sort_keys=True),
+                origin.value,
+                suggestion_id,
+                stamp,
+                stamp,
             ],
         )
         state = self._state(cursor.lastrowid)
@@ -247,7 +279,8 @@ class Annotations:
 
     def _state(self, annotation_id: int) -> dict[str, Any]:
         cursor = self._store.db.execute(
-            "SELECT " + ", ".join(f'"{c}"' for c in _ANNOTATION_COLUMNS)
+            "SELECT "
+            + ", ".join(f'"{c}"' for c in _ANNOTATION_COLUMNS)
             + " FROM annotations WHERE id = ?",
             [annotation_id],
         )
@@ -267,7 +300,9 @@ class Annotations:
         db.execute(
             "INSERT OR REPLACE INTO annotations ("
             + ", ".join(f'"{c}"' for c in _ANNOTATION_COLUMNS)
-            + ") VALUES (" + ", ".join("?" * len(_ANNOTATION_COLUMNS)) + ")",
+            + ") VALUES ("
+            + ", ".join("?" * len(_ANNOTATION_COLUMNS))
+            + ")",
             [row[c] for c in _ANNOTATION_COLUMNS],
         )
 
@@ -293,9 +328,13 @@ class Annotations:
         )
         return [
             Annotation(
-                id=r[0], article_id=r[1], annotator=r[2],
+                id=r[0],
+                article_id=r[1],
+                annotator=r[2],
                 span=Span(r[3], r[4], r[5], json.loads(r[6])),
-                origin=Origin(r[7]), suggestion_id=r[8], updated_at=r[9],
+                origin=Origin(r[7]),
+                suggestion_id=r[8],
+                updated_at=r[9],
             )
             for r in self._store.db.execute(sql, args)
         ]
@@ -323,9 +362,12 @@ class Statuses:
         status = Status(status)
         with self._store.transaction():
             annotator_id = self._store.annotators.id_of(annotator)
-            if self._store.db.execute(
-                "SELECT 1 FROM articles WHERE id = ?", [article_id]
-            ).fetchone() is None:
+            if (
+                self._store.db.execute(
+                    "SELECT 1 FROM articles WHERE id = ?", [article_id]
+                ).fetchone()
+                is None
+            ):
                 raise NotFound(f"no article {article_id}")
             changes: list[Change] = []
             self._set(annotator_id, article_id, status, comment, changes)
@@ -393,8 +435,12 @@ class Statuses:
 
 def _span(state: dict[str, Any]) -> Span:
     attrs = state["attrs"]
-    return Span(state["start"], state["end"], state["label"],
-                json.loads(attrs) if isinstance(attrs, str) else attrs)
+    return Span(
+        state["start"],
+        state["end"],
+        state["label"],
+        json.loads(attrs) if isinstance(attrs, str) else attrs,
+    )
 
 
 def _public(state: dict[str, Any]) -> dict[str, Any]:

@@ -53,8 +53,16 @@ class Articles:
                 "INSERT INTO articles (id, title, text, source, meta, imported_at, words, cluster)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (a.id, a.title, a.text, a.source, json.dumps(a.meta, ensure_ascii=False),
-                     stamp, a.words, a.cluster)
+                    (
+                        a.id,
+                        a.title,
+                        a.text,
+                        a.source,
+                        json.dumps(a.meta, ensure_ascii=False),
+                        stamp,
+                        a.words,
+                        a.cluster,
+                    )
                     for a in articles
                 ],
             )
@@ -66,7 +74,10 @@ class Articles:
                 "UPDATE articles SET cluster = ? WHERE id = ? AND cluster IS NULL",
                 [(cluster, article_id) for article_id, cluster in clusters],
             )
-            after = {"ids": [a.id for a in articles], "sources": sorted({a.source for a in articles})}
+            after = {
+                "ids": [a.id for a in articles],
+                "sources": sorted({a.source for a in articles}),
+            }
             self._store.events.log(None, [Change("articles.import", None, None, None, after)])
 
     def existing(self, ids: Iterable[str]) -> set[str]:
@@ -77,7 +88,10 @@ class Articles:
             chunk = ids[i : i + 500]
             marks = ", ".join("?" * len(chunk))
             found.update(
-                r[0] for r in self._store.db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
+                r[0]
+                for r in self._store.db.execute(
+                    f"SELECT id FROM articles WHERE id IN ({marks})", chunk
+                )
             )
         return found
 
@@ -133,17 +147,29 @@ class Articles:
             {where}
             ORDER BY ar.seq LIMIT ? OFFSET ?
         """
-        rows = self._store.db.execute(sql, [*join_args, *args, -1 if limit is None else limit, offset])
+        rows = self._store.db.execute(
+            sql, [*join_args, *args, -1 if limit is None else limit, offset]
+        )
         return [
             ArticleSummary(
-                id=r[0], title=r[1] or snippet(r[2]), words=r[3], source=r[4], cluster=r[5],
-                status=Status(r[6]), suggestions=r[7], annotations=r[8],
+                id=r[0],
+                title=r[1] or snippet(r[2]),
+                words=r[3],
+                source=r[4],
+                cluster=r[5],
+                status=Status(r[6]),
+                suggestions=r[7],
+                annotations=r[8],
             )
             for r in rows
         ]
 
     def count_where(
-        self, *, annotator: str | None = None, status: Status | None = None, search: str | None = None
+        self,
+        *,
+        annotator: str | None = None,
+        status: Status | None = None,
+        search: str | None = None,
     ) -> int:
         where, args = self._filters(annotator, status, search)
         sql = f"SELECT count(*) FROM (SELECT seq, id FROM articles) ar {where}"
@@ -175,14 +201,14 @@ class Articles:
         clauses: list[str] = []
         args: list[Any] = []
         if search:
-            clauses.append(
-                "ar.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
-            )
+            clauses.append("ar.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
             args.append(self._store.db.quote_fts(search))
         if status is not None:
             status = Status(status)
-            who = "" if annotator is None else (
-                " AND st.annotator_id = (SELECT id FROM annotators WHERE name = ?)"
+            who = (
+                ""
+                if annotator is None
+                else (" AND st.annotator_id = (SELECT id FROM annotators WHERE name = ?)")
             )
             who_args = [] if annotator is None else [annotator]
             if status is Status.TODO:

@@ -29,7 +29,9 @@ class Documents:
             article = store.articles.get(article_id)
             suggestion_set = store.suggestions.newest_set(article_id)
             suggestions = (
-                store.suggestions.for_article(article_id, suggestion_set.id) if suggestion_set else []
+                store.suggestions.for_article(article_id, suggestion_set.id)
+                if suggestion_set
+                else []
             )
             annotations = store.annotations.for_article(article_id, annotator)
             status = store.statuses.get(article_id, annotator)

@@ -69,8 +69,17 @@ class Events:
             " before, after, undoes, redoes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
-                    action + i, action, at, annotator_id, c.kind, c.article_id, c.entity_id,
-                    _dump(c.before), _dump(c.after), undoes, redoes,
+                    action + i,
+                    action,
+                    at,
+                    annotator_id,
+                    c.kind,
+                    c.article_id,
+                    c.entity_id,
+                    _dump(c.before),
+                    _dump(c.after),
+                    undoes,
+                    redoes,
                 )
                 for i, c in enumerate(changes)
             ],
@@ -130,12 +139,15 @@ class Events:
         return bool(self._stacks(self._store.annotators.id_of(annotator))[1])
 
     def _revert(
-        self, annotator_id: int, action: int, *, undoes: int | None = None, redoes: int | None = None
+        self,
+        annotator_id: int,
+        action: int,
+        *,
+        undoes: int | None = None,
+        redoes: int | None = None,
     ) -> list[Event]:
         rows = list(
-            self._store.db.query(
-                "SELECT * FROM events WHERE action = ? ORDER BY id DESC", [action]
-            )
+            self._store.db.query("SELECT * FROM events WHERE action = ? ORDER BY id DESC", [action])
         )
         changes = []
         for row in rows:

@@ -20,9 +20,14 @@ class Stats:
             return db.execute(sql).fetchone()[0] or 0
 
         annotators: dict[str, dict[str, Any]] = {}
-        for name, in db.execute("SELECT name FROM annotators ORDER BY name"):
-            annotators[name] = {"done": 0, "in_progress": 0, "skipped": 0, "flagged": 0,
-                                "annotations": 0}
+        for (name,) in db.execute("SELECT name FROM annotators ORDER BY name"):
+            annotators[name] = {
+                "done": 0,
+                "in_progress": 0,
+                "skipped": 0,
+                "flagged": 0,
+                "annotations": 0,
+            }
         for name, status, n in db.execute(
             "SELECT a.name, s.status, count(*) FROM article_status s"
             " JOIN annotators a ON a.id = s.annotator_id GROUP BY a.name, s.status"

@@ -73,11 +73,17 @@ class Suggestions:
         db = self._store.db
         with self._store.transaction():
             db.conn.executemany(
-                "INSERT INTO suggestions (set_id, article_id, start, \"end\", label, attrs)"
+                'INSERT INTO suggestions (set_id, article_id, start, "end", label, attrs)'
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 [
-                    (set_id, article_id, s.start, s.end, s.label,
-                     json.dumps(s.attrs, ensure_ascii=False, sort_keys=True))
+                    (
+                        set_id,
+                        article_id,
+                        s.start,
+                        s.end,
+                        s.label,
+                        json.dumps(s.attrs, ensure_ascii=False, sort_keys=True),
+                    )
                     for article_id, spans in spans_by_article.items()
                     for s in spans
                 ],
