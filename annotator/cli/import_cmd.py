@@ -62,7 +62,7 @@ def import_command(
                 format=fmt,
                 max_chars=max_chars,
                 cancelled=cancelled,
-                progress=lambda p: bar.update(p.done_bytes, p.total_bytes),
+                progress=lambda p: bar.update(p.done, p.total),
             )
             bar.close()
             _print_report(report, store.path, time.perf_counter() - started, verbose)

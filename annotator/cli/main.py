@@ -8,8 +8,10 @@ import click
 
 from annotator import __version__
 from annotator.cli.common import db_option, open_store, user_errors
+from annotator.cli.export_cmd import export_command
 from annotator.cli.import_cmd import import_command
 from annotator.cli.list_cmd import list_command
+from annotator.cli.preannotate_cmd import preannotate_command
 from annotator.cli.stats_cmd import stats_command
 from annotator.core.first_run import prepare
 
@@ -41,6 +43,8 @@ def cli(ctx: click.Context, db_path: Path | None) -> None:
 cli.add_command(import_command)
 cli.add_command(list_command)
 cli.add_command(stats_command)
+cli.add_command(preannotate_command)
+cli.add_command(export_command)
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ exact duplicates of what is already there).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from annotator.core import text as texts
 from annotator.core.errors import Cancelled, InputError
 from annotator.core.importers import FORMATS, Format, ReadOptions, format_for
 from annotator.core.neardup import NearDuplicateIndex
+from annotator.core.progress import CancelCheck, Progress, ProgressCallback
 from annotator.core.records import ArticleDraft
 from annotator.core.store import NewArticle, Store
 
@@ -32,16 +33,6 @@ class NearDuplicate:
     article_id: str
     cluster: str
     similarity: float  # estimated Jaccard of word trigrams
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    done_bytes: int
-    total_bytes: int
-    files_done: int
-    files_total: int
-    added: int
-    current: str
 
 
 @dataclass
@@ -73,8 +64,8 @@ def import_paths(
     format: str = "auto",
     max_chars: int | None = None,
     batch_size: int = 500,
-    progress: Callable[[Progress], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    progress: ProgressCallback | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> ImportReport:
     """Import files and folders of articles into the store; never raises on bad input.
 
@@ -91,7 +82,7 @@ def import_paths(
     total = sum(s.size for s in sources)
     done = 0
     with store.bulk():
-        for number, source in enumerate(sources):
+        for source in sources:
             for item, position in _read(source, options):
                 if isinstance(item, InputError):
                     report.problems.append(item)
@@ -100,16 +91,7 @@ def import_paths(
                     if len(batch) >= batch_size:
                         batch.flush()
                 if progress is not None:
-                    progress(
-                        Progress(
-                            done + position,
-                            total,
-                            number,
-                            len(sources),
-                            len(report.added) + len(batch),
-                            str(source.path),
-                        )
-                    )
+                    progress(Progress(done + position, total, "bytes", str(source.path)))
                 if cancelled is not None and cancelled():
                     batch.flush()
                     report.cancelled = True
@@ -117,7 +99,7 @@ def import_paths(
             done += source.size
         batch.flush()
     if progress is not None:
-        progress(Progress(total, total, len(sources), len(sources), len(report.added), ""))
+        progress(Progress(total, total, "bytes"))
     return report
 
 

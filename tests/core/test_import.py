@@ -144,4 +144,4 @@ def test_progress_reaches_the_total(store: Store, tmp_path: Path, fmt: str) -> N
     path.write_text(body, encoding="utf-8")
     seen = []
     import_paths(store, [path], progress=seen.append)
-    assert seen[-1].done_bytes == seen[-1].total_bytes == path.stat().st_size
+    assert seen[-1].done == seen[-1].total == path.stat().st_size

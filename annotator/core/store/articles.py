@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -111,6 +111,20 @@ class Articles:
     def ids(self) -> list[str]:
         """Every article id in import order."""
         return [r[0] for r in self._store.db.execute("SELECT id FROM articles ORDER BY seq")]
+
+    def texts(self, ids: Iterable[str], chunk: int = 500) -> Iterator[tuple[str, str]]:
+        """(id, text) of these articles, in the order given, read a chunk at a time."""
+        ids = list(ids)
+        for i in range(0, len(ids), chunk):
+            part = ids[i : i + chunk]
+            marks = ", ".join("?" * len(part))
+            found = dict(
+                self._store.db.execute(
+                    f"SELECT id, text FROM articles WHERE id IN ({marks})", part
+                ).fetchall()
+            )
+            for article_id in part:
+                yield article_id, found[article_id]
 
     def signatures(self) -> Iterable[tuple[str, str | None, bytes]]:
         """(id, cluster, MinHash signature) of every stored article, for dedup."""

