@@ -5,17 +5,22 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 # Qt tests run without a display unless a developer asks to watch them.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from annotator.core.store import Store
+from annotator.core.store import Store  # noqa: E402
+
+if TYPE_CHECKING:
+    from annotator.core.preannotation.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
+SEED_GOLD = SHARED / "gold" / "seed_gold.jsonl"
 
 
 @pytest.fixture
@@ -32,3 +37,11 @@ def store(db_path: Path) -> Iterator[Store]:
 @pytest.fixture
 def corpus_dir() -> Path:
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def pipeline() -> Pipeline:
+    """The app's suggestion pipeline on fr_core_news_md, loaded once (seconds)."""
+    from annotator.core.preannotation.pipeline import load
+
+    return load()

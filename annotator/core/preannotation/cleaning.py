@@ -110,7 +110,7 @@ def _without_title(ent: SpacySpan) -> SpacySpan | None:
         start += 1
     if start == ent.end:
         return None
-    return ent.doc[start : ent.end] if start != ent.start else ent
+    return SpacySpan(ent.doc, start, ent.end, label=ent.label) if start != ent.start else ent
 
 
 def _common_word_at_sentence_start(ent: SpacySpan, common_words: Container[str]) -> bool:
