@@ -12,7 +12,7 @@ import pytest
 # Qt tests run without a display unless a developer asks to watch them.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from annotator.core.store import Store  # noqa: E402
+from annotator.core.store import Store
 
 if TYPE_CHECKING:
     from annotator.core.preannotation.pipeline import Pipeline
