@@ -1,15 +1,14 @@
 """Near-duplicate articles (the same wire story lightly edited), by MinHash LSH.
 
 datasketch does the MinHash and the LSH index. We only choose the shingles:
-word trigrams, lower-cased, hashed with CRC32 (deterministic across runs, so
-signatures stored in the database stay comparable) and combined with numpy,
-which is far faster than hashing each shingle string in Python.
+word trigrams, lower-cased. Words are found and hashed with numpy over the
+text's code points in one pass (a polynomial hash, deterministic across runs
+so that signatures stored in the database stay comparable), which is several
+times faster than a regex and a hash call per word in Python.
 """
 
 from __future__ import annotations
 
-import re
-import zlib
 from collections.abc import Iterable
 
 import numpy as np
@@ -18,7 +17,9 @@ from datasketch import MinHash, MinHashLSH
 NUM_PERM = 64
 THRESHOLD = 0.7  # estimated Jaccard of word trigrams; a few edits in 400 words stay above
 _SCHEME = "affine32"
-_WORD = re.compile(r"\w+")
+_LIMIT = 0x3000  # code points above are all taken as word characters (CJK...)
+_WORD_CHARS = np.array([chr(i).isalnum() for i in range(_LIMIT)], dtype=bool)
+_POWERS = np.cumprod(np.full(64, 1099511628211, dtype=np.uint64))  # FNV prime powers
 _TEMPLATE = MinHash(num_perm=NUM_PERM, scheme=_SCHEME, hashfunc=int)
 
 
@@ -28,18 +29,31 @@ def signature(text: str) -> bytes:
 
 
 def _minhash(text: str) -> MinHash:
-    words = np.fromiter(
-        (zlib.crc32(w.encode()) for w in _WORD.findall(text.lower())), dtype=np.uint64
-    )
+    words = word_hashes(text)
     m = MinHash(
         num_perm=NUM_PERM, scheme=_SCHEME, hashfunc=int, permutations=_TEMPLATE.permutations
     )
     if len(words) >= 3:
         shingles = (words[:-2] * 0x9E3779B1 + words[1:-1] * 0x85EBCA77 + words[2:]) & 0xFFFFFFFF
-        m.update_batch(np.unique(shingles).tolist())
+        m.update_batch(shingles.tolist())  # repeats are harmless to a minimum
     elif len(words):
         m.update_batch(words.tolist())
     return m
+
+
+def word_hashes(text: str) -> np.ndarray:
+    """A 32-bit hash per word (run of letters or digits) of the lower-cased text."""
+    codes = np.frombuffer(text.lower().encode("utf-32-le"), dtype=np.uint32)
+    word = _WORD_CHARS[np.minimum(codes, _LIMIT - 1)] | (codes >= _LIMIT)
+    edges = np.diff(word.astype(np.int8), prepend=np.int8(0))
+    starts = np.flatnonzero(edges == 1)
+    if len(starts) == 0:
+        return np.zeros(0, dtype=np.uint64)
+    owner = np.maximum(np.cumsum(edges == 1) - 1, 0)  # the word each character is in
+    position = np.arange(len(codes)) - starts[owner]  # its place in that word
+    terms = (codes.astype(np.uint64) + 1) * _POWERS[np.minimum(position, len(_POWERS) - 1)]
+    sums = np.add.reduceat(np.where(word, terms, np.uint64(0)), starts)
+    return (sums ^ (sums >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
 
 
 def _from_bytes(data: bytes) -> MinHash:

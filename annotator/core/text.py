@@ -7,7 +7,6 @@ import re
 import unicodedata
 
 _LINE_BREAKS = re.compile(r"\r\n?")
-_SPACES = re.compile(r"\s+")
 # A title line is short and does not end like a sentence ("." but not "…").
 _TITLE_MAX_CHARS = 150
 _SENTENCE_END = (".", ";", ":", ",")
@@ -20,13 +19,18 @@ def clean_text(raw: str) -> str:
     text stay valid; only the end (where no offset can point) is trimmed.
     """
     text = raw.removeprefix("\ufeff")
-    text = _LINE_BREAKS.sub("\n", text)
-    return unicodedata.normalize("NFC", text).rstrip()
+    if "\r" in text:
+        text = _LINE_BREAKS.sub("\n", text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text.rstrip()
 
 
 def identity_text(text: str) -> str:
     """The text reduced to what decides identity: white space runs folded."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.split())
 
 
 def article_id(text: str) -> str:
