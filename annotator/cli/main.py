@@ -18,10 +18,11 @@ from annotator.core.first_run import prepare
 
 @click.group(invoke_without_command=True)
 @click.version_option(__version__, prog_name="annotator")
+@click.option("--no-window", is_flag=True, help="With no command: set up, but open no window.")
 @db_option
 @click.pass_context
 @user_errors
-def cli(ctx: click.Context, db_path: Path | None) -> None:
+def cli(ctx: click.Context, no_window: bool, db_path: Path | None) -> None:
     """Correct machine pre-annotations of French news and curate gold data.
 
     With no command: create the default database on first use, import the
@@ -32,12 +33,25 @@ def cli(ctx: click.Context, db_path: Path | None) -> None:
     with open_store(db_path) as store:
         done = prepare(store)
         click.echo(done.describe())
-    click.echo(
-        "The annotation window is not built yet. Meanwhile:\n"
-        f"  annotator list --db {store.path}\n"
-        f"  annotator stats --db {store.path}\n"
-        f"  annotator import PATH... --db {store.path}"
-    )
+    if no_window:
+        return
+    from annotator.gui.app import run
+
+    raise SystemExit(run(store.path))
+
+
+@cli.command("gui")
+@click.option(
+    "--annotator", metavar="NAME", help="Whose annotations (asked once, then remembered)."
+)
+@db_option
+@user_errors
+def gui_command(annotator: str | None, db_path: Path | None) -> None:
+    """Open the annotation window."""
+    from annotator.cli.common import resolve_db
+    from annotator.gui.app import run
+
+    raise SystemExit(run(resolve_db(db_path), annotator))
 
 
 cli.add_command(import_command)

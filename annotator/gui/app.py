@@ -1,29 +1,82 @@
-"""Start-up of the windowed app (the `annotator-gui` script).
+"""Starting the window: `annotator`, `annotator gui` and the `annotator-gui` script.
 
-The annotation window arrives with its own issue; until then the windowed
-entry point prepares the database as `annotator` does and says so.
+The window shows at once on the first (or last) article. Pre-annotation of
+what is not yet pre-annotated, and spaCy's tokenizer for snapping spans to
+tokens, load in a worker thread meanwhile.
 """
 
 from __future__ import annotations
 
+import getpass
 import sys
+from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QInputDialog
 
 from annotator.core.first_run import prepare
 from annotator.core.paths import default_db_path
 from annotator.core.store import Store
+from annotator.gui.main_window import MainWindow
+from annotator.gui.session import Session
+
+
+def build_window(
+    db_path: Path, annotator: str, settings: QSettings | None = None, preannotate: bool = True
+) -> MainWindow:
+    """Open the store, the session and the window, and start the background work."""
+    store = Store.open(db_path)
+    prepare(store)
+    window = MainWindow(Session(store, annotator), settings)
+    window.open_first_article()
+    if preannotate:
+        window.tasks.finished.connect(lambda *_: _use_spacy_tokens(window.session))
+        window.start_preannotation()
+    return window
+
+
+def _use_spacy_tokens(session: Session) -> None:
+    """Once spaCy is imported (by pre-annotation), snap spans to its French tokens."""
+    if "spacy" not in sys.modules:
+        return
+    import spacy
+
+    from annotator.core.tokens import spacy_tokenizer
+
+    session.set_tokenizer(spacy_tokenizer(spacy.blank("fr")))
+
+
+def ask_annotator(settings: QSettings) -> str | None:
+    """The annotator's name: remembered, else asked once."""
+    name = settings.value("annotator")
+    if name:
+        return str(name)
+    name, ok = QInputDialog.getText(
+        None,
+        "Annotator",
+        "Your name, as it will appear on your annotations:",
+        text=getpass.getuser(),
+    )
+    if not ok or not name.strip():
+        return None
+    settings.setValue("annotator", name.strip())
+    return name.strip()
+
+
+def run(db_path: Path | None = None, annotator: str | None = None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Annotator")
+    settings = QSettings("annotator", "annotator")
+    if annotator:
+        settings.setValue("annotator", annotator)
+    else:
+        annotator = ask_annotator(settings)
+        if annotator is None:
+            return 1
+    window = build_window(db_path or default_db_path(), annotator, settings)
+    window.show()
+    return app.exec()
 
 
 def main() -> int:
-    app = QApplication(sys.argv)
-    with Store.open(default_db_path()) as store:
-        done = prepare(store)
-    QMessageBox.information(
-        None,
-        "Annotator",
-        f"{done.describe()}\n\nThe annotation window is not built yet; use the "
-        "`annotator` command (list, stats, import) meanwhile.",
-    )
-    del app
-    return 0
+    return run()

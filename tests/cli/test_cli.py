@@ -67,10 +67,10 @@ def test_db_defaults_to_the_environment_variable(tmp_path: Path, corpus_dir: Pat
 
 def test_no_command_prepares_the_sample_corpus_once(tmp_path: Path) -> None:
     env = {"ANNOTATOR_DB": str(tmp_path / "first.db")}
-    first = run(env=env)
+    first = run("--no-window", env=env)
     assert first.returncode == 0, first.stderr
     assert "imported 2 sample article(s)" in first.stdout
-    second = run(env=env)
+    second = run("--no-window", env=env)
     assert "2 article(s)" in second.stdout and "imported" not in second.stdout
 
 

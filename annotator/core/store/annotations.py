@@ -375,6 +375,14 @@ class Statuses:
                 self._store.events.log(annotator_id, changes)
         return self.get(article_id, annotator)
 
+    def count(self, annotator: str, status: Status) -> int:
+        """How many articles this annotator has with this status."""
+        return self._store.db.execute(
+            "SELECT count(*) FROM article_status s JOIN annotators a ON a.id = s.annotator_id"
+            " WHERE a.name = ? AND s.status = ?",
+            [annotator, Status(status).value],
+        ).fetchone()[0]
+
     def touch(self, annotator_id: int, article_id: str, changes: list[Change]) -> None:
         """Within an action: the first edit moves a todo article to in progress."""
         if self._state(annotator_id, article_id) is None:

@@ -112,6 +112,41 @@ class Articles:
         """Every article id in import order."""
         return [r[0] for r in self._store.db.execute("SELECT id FROM articles ORDER BY seq")]
 
+    def first(self) -> str | None:
+        row = self._store.db.execute("SELECT id FROM articles ORDER BY seq LIMIT 1").fetchone()
+        return row[0] if row else None
+
+    def neighbour(self, article_id: str, step: int) -> str | None:
+        """The article after (step 1) or before (step -1) this one in import order."""
+        compare, order = (">", "ASC") if step > 0 else ("<", "DESC")
+        row = self._store.db.execute(
+            f"SELECT id FROM articles WHERE seq {compare}"
+            f" (SELECT seq FROM articles WHERE id = ?) ORDER BY seq {order} LIMIT 1",
+            [article_id],
+        ).fetchone()
+        return row[0] if row else None
+
+    def next_not_done(self, article_id: str, annotator: str) -> str | None:
+        """The first article after this one (wrapping round) the annotator has not done."""
+        row = self._store.db.execute(
+            """
+            SELECT a.id FROM articles a
+            WHERE NOT EXISTS (
+                SELECT 1 FROM article_status s JOIN annotators n ON n.id = s.annotator_id
+                WHERE s.article_id = a.id AND n.name = ? AND s.status = 'done')
+              AND a.id != ?
+            ORDER BY a.seq <= (SELECT seq FROM articles WHERE id = ?), a.seq
+            LIMIT 1
+            """,
+            [annotator, article_id, article_id],
+        ).fetchone()
+        return row[0] if row else None
+
+    def summary(self, article_id: str, annotator: str | None = None) -> ArticleSummary | None:
+        """One row of the list, fresh from the store."""
+        rows = self.list(annotator=annotator, ids=[article_id])
+        return rows[0] if rows else None
+
     def texts(self, ids: Iterable[str], chunk: int = 500) -> Iterator[tuple[str, str]]:
         """(id, text) of these articles, in the order given, read a chunk at a time."""
         ids = list(ids)
@@ -141,6 +176,7 @@ class Articles:
         search: str | None = None,
         limit: int | None = None,
         offset: int = 0,
+        ids: list[str] | None = None,
     ) -> list[ArticleSummary]:
         """Article summaries in import order, filtered, one page at a time.
 
@@ -148,6 +184,10 @@ class Articles:
         status is the furthest any annotator got and counts are everyone's.
         """
         where, args = self._filters(annotator, status, search)
+        if ids is not None:
+            marks = ", ".join("?" * len(ids))
+            where = (where + " AND " if where else "WHERE ") + f"ar.id IN ({marks})"
+            args = [*args, *ids]
         status_sql, annotations_sql, join_args = self._per_annotator(annotator)
         sql = f"""
             SELECT ar.id, ar.title, ar.text_head, ar.words, ar.source, ar.cluster,

@@ -1,0 +1,99 @@
+"""Span highlighting, block by block, so long articles stay fast.
+
+A QSyntaxHighlighter formats one text block (one line) at a time and only the
+blocks an edit touches are formatted again. Suggestions are pale with a dotted
+underline; annotations are solid; where spans overlap, characters get an
+overline and the underline of the span beneath.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable
+
+from PySide6.QtGui import QSyntaxHighlighter, QTextCharFormat, QTextDocument
+
+from annotator.core.editing import Item
+from annotator.gui.colors import label_color
+from annotator.gui.offsets import Utf16Map
+
+_SUGGESTION_ALPHA = 70
+_ANNOTATION_ALPHA = 170
+
+
+class SpanHighlighter(QSyntaxHighlighter):
+    def __init__(self, document: QTextDocument) -> None:
+        super().__init__(document)
+        self._line_starts: list[int] = [0]
+        self._offsets = Utf16Map("")
+        self._by_block: dict[int, list[Item]] = defaultdict(list)
+
+    def set_items(self, text: str, items: Iterable[Item]) -> None:
+        """Index spans by line; call before the text is put in the document."""
+        self._line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self._offsets = Utf16Map(text)
+        self._by_block = defaultdict(list)
+        for item in items:
+            self._index(item)
+
+    def update_items(self, removed: Iterable[Item], added: Iterable[Item]) -> None:
+        """Swap some spans and format again only the lines they are on."""
+        touched: set[int] = set()
+        for item in removed:
+            for block in self._blocks(item):
+                self._by_block[block] = [i for i in self._by_block[block] if i.key != item.key]
+                touched.add(block)
+        for item in added:
+            touched.update(self._index(item))
+        document = self.document()
+        for block in sorted(touched):
+            self.rehighlightBlock(document.findBlockByNumber(block))
+
+    def highlightBlock(self, text: str) -> None:
+        block = self.currentBlock()
+        items = self._by_block.get(block.blockNumber())
+        if not items:
+            return
+        base = block.position()
+        pieces = []
+        for item in items:
+            start = max(self._offsets.to_qt(item.span.start) - base, 0)
+            end = min(self._offsets.to_qt(item.span.end) - base, len(text))
+            if start < end:
+                pieces.append((start, end, item))
+        bounds = sorted({p for s, e, _ in pieces for p in (s, e)})
+        for left, right in itertools.pairwise(bounds):
+            covering = [item for s, e, item in pieces if s <= left and right <= e]
+            if covering:
+                self.setFormat(left, right - left, _format(covering))
+
+    def _index(self, item: Item) -> list[int]:
+        blocks = self._blocks(item)
+        for block in blocks:
+            self._by_block[block].append(item)
+        return blocks
+
+    def _blocks(self, item: Item) -> list[int]:
+        first = bisect.bisect_right(self._line_starts, item.span.start) - 1
+        last = bisect.bisect_right(self._line_starts, max(item.span.end - 1, item.span.start)) - 1
+        return list(range(first, last + 1))
+
+
+def _format(covering: list[Item]) -> QTextCharFormat:
+    # Annotations above suggestions; the shorter span above the longer.
+    ordered = sorted(covering, key=lambda i: (not i.is_suggestion, -(i.span.end - i.span.start)))
+    top = ordered[-1]
+    fmt = QTextCharFormat()
+    alpha = _SUGGESTION_ALPHA if top.is_suggestion else _ANNOTATION_ALPHA
+    fmt.setBackground(label_color(top.span.label, alpha))
+    if top.is_suggestion:
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+        fmt.setUnderlineColor(label_color(top.span.label))
+    if len(ordered) > 1:
+        beneath = ordered[-2]
+        fmt.setFontOverline(True)
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+        fmt.setUnderlineColor(label_color(beneath.span.label))
+    return fmt

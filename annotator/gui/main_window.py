@@ -1,0 +1,295 @@
+"""The main window: composes the views and menus; holds no truth of its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.paths import resources_dir
+from annotator.core.records import Status
+from annotator.gui.article_list import ArticleListModel
+from annotator.gui.article_view import ArticleView
+from annotator.gui.cheat_sheet import CheatSheet
+from annotator.gui.label_bar import LabelBar
+from annotator.gui.session import Session
+from annotator.gui.span_panel import SpanPanel
+from annotator.gui.tasks import TaskIndicator, TaskRunner
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Session, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.settings = settings or QSettings("annotator", "annotator")
+        self.tasks = TaskRunner(session.store.path)
+        self.setWindowTitle(f"Annotator — {session.annotator} — {session.store.path.name}")
+        self.setObjectName("mainWindow")
+
+        self.view = ArticleView(session)
+        self.view.commandRequested.connect(self._command)
+        self.label_bar = LabelBar(lambda label: self.view.run(f"label:{label}"))
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label_bar)
+        layout.addWidget(self.view)
+        self.setCentralWidget(central)
+
+        self.articles = ArticleListModel(session.store, session.annotator)
+        self._build_list_dock()
+        self.spans = SpanPanel(session)
+        self.spans_dock = self._dock(
+            "Spans", "spansDock", self.spans, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self._build_status_bar()
+        self._build_menus()
+
+        session.articleOpened.connect(self._article_opened)
+        session.progressChanged.connect(self._progress_changed)
+        session.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.tasks.finished.connect(self._task_finished)
+        self.tasks.failed.connect(
+            lambda name, error: QMessageBox.warning(self, name, f"{name} failed:\n{error}")
+        )
+        self.resize(1500, 900)
+        self.resizeDocks(
+            [self.articles_dock, self.spans_dock], [380, 460], Qt.Orientation.Horizontal
+        )
+        self._restore()
+
+    # -- building -------------------------------------------------------------
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_list_dock(self) -> None:
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(2, 2, 2, 2)
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("All statuses", None)
+        for status in Status:
+            self.status_filter.addItem(status.value.replace("_", " "), status)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search (accents optional)")
+        self.search.setClearButtonEnabled(True)
+        self.article_table = QTableView()
+        self.article_table.setObjectName("articleList")
+        self.article_table.setModel(self.articles)
+        self.article_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.article_table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.article_table.verticalHeader().setVisible(False)
+        self.article_table.setWordWrap(False)
+        header = self.article_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, self.articles.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.article_table.clicked.connect(self._list_clicked)
+        for widget in (self.status_filter, self.search, self.article_table):
+            layout.addWidget(widget)
+        self.status_filter.currentIndexChanged.connect(self._filter)
+        self.search.returnPressed.connect(self._filter)
+        self.search.textChanged.connect(lambda text: self._filter() if not text else None)
+        self.articles_dock = self._dock(
+            "Articles", "articlesDock", panel, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.who = QLabel(self.session.annotator)
+        self.done_label = QLabel()
+        self.set_label = QLabel()
+        self.task_indicator = TaskIndicator(self.tasks)
+        for widget in (self.who, self.done_label, self.set_label):
+            bar.addPermanentWidget(widget)
+        bar.addPermanentWidget(self.task_indicator)
+        self._progress_changed()
+
+    def _build_menus(self) -> None:
+        menus = self.menuBar()
+        file = menus.addMenu("&File")
+        self._action(file, "Import articles…", self._import)
+        self._action(file, "Pre-annotate", self.start_preannotation)
+        self._action(file, "Export suggestions as JSONL…", self._export)
+        file.addSeparator()
+        self._action(file, "Quit", self.close, QKeySequence.StandardKey.Quit)
+        edit = menus.addMenu("&Edit")
+        self._action(edit, "Undo", self.session.undo, "Ctrl+Z")
+        self._action(edit, "Redo", self.session.redo, "Ctrl+Shift+Z")
+        article = menus.addMenu("&Article")
+        self._action(article, "Accept all suggestions", self.session.accept_all, "Shift+Return")
+        self._action(article, "Done, next not done", self.session.done_and_next, "Ctrl+Return")
+        self._action(article, "Next", lambda: self.session.next_article(1), "PgDown")
+        self._action(article, "Previous", lambda: self.session.next_article(-1), "PgUp")
+        article.addSeparator()
+        self._action(article, "Skip", lambda: self.session.set_status(Status.SKIPPED))
+        self._action(article, "Flag with a comment…", self._flag)
+        helper = menus.addMenu("&Help")
+        self._action(helper, "Keys", self.show_cheat_sheet, "F1")
+        self._action(helper, "Annotation guidelines", self._guidelines)
+
+    def _action(self, menu, text: str, slot, keys=None) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        if keys is not None:
+            # Shown in the menu; the article view's key table does the work, so
+            # the shortcut only fires while the menu itself has focus.
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        action.triggered.connect(lambda _=False: slot())
+        menu.addAction(action)
+        return action
+
+    # -- reacting -------------------------------------------------------------
+
+    def _article_opened(self) -> None:
+        article_id = self.session.article_id
+        editor = self.session.editor
+        if editor.document and editor.document.suggestion_set:
+            s = editor.document.suggestion_set
+            self.set_label.setText(
+                f"Suggestions: {s.model} {s.model_version} · recognisers {s.recognizers_version}"
+            )
+        else:
+            self.set_label.setText("No suggestions yet")
+        row = self.articles.row_of(article_id) if article_id else None
+        if row is not None:
+            self.article_table.selectRow(row)
+            self.article_table.scrollTo(self.articles.index(row, 0))
+        if article_id:
+            self.settings.setValue(self._last_article_key(), article_id)
+        self.view.setFocus()
+
+    def _progress_changed(self) -> None:
+        store, annotator = self.session.store, self.session.annotator
+        done = store.statuses.count(annotator, Status.DONE)
+        self.done_label.setText(f"{done} / {store.articles.count()} done")
+        if self.session.article_id:
+            self.articles.update_article(self.session.article_id)
+
+    def _list_clicked(self, index) -> None:  # type: ignore[no-untyped-def]
+        self.session.open(self.articles.article_id(index.row()))
+
+    def _filter(self) -> None:
+        self.articles.set_filter(self.status_filter.currentData(), self.search.text().strip())
+
+    def _command(self, name: str) -> None:
+        if name == "cheat_sheet":
+            self.show_cheat_sheet()
+
+    def show_cheat_sheet(self) -> CheatSheet:
+        sheet = CheatSheet(self)
+        sheet.show()
+        return sheet
+
+    def _guidelines(self) -> None:
+        browser = QTextBrowser()
+        browser.setMarkdown((resources_dir() / "guidelines.md").read_text(encoding="utf-8"))
+        dock = self._dock(
+            "Guidelines", "guidelinesDock", browser, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        dock.setFloating(True)
+        dock.resize(700, 800)
+
+    def _flag(self) -> None:
+        comment, ok = QInputDialog.getText(self, "Flag the article", "What is wrong?")
+        if ok:
+            self.session.set_status(Status.FLAGGED, comment.strip() or None)
+
+    # -- long work ------------------------------------------------------------
+
+    def start_preannotation(self, model: str | None = None) -> bool:
+        from annotator.core.preannotation import DEFAULT_MODEL
+
+        def task(store, progress, cancelled):  # type: ignore[no-untyped-def]
+            from annotator.core.preannotation.run import preannotate
+
+            return preannotate(
+                store, model=model or DEFAULT_MODEL, progress=progress, cancelled=cancelled
+            )
+
+        return self.tasks.start("Pre-annotating", task)
+
+    def _import(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder of articles")
+        if not folder:
+            return
+
+        def task(store, progress, cancelled):  # type: ignore[no-untyped-def]
+            from annotator.core.importing import import_paths
+
+            return import_paths(store, [folder], progress=progress, cancelled=cancelled)
+
+        self.tasks.start("Importing", task)
+
+    def _export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export suggestions", "suggestions.jsonl")
+        if not path:
+            return
+
+        def task(store, progress, cancelled):  # type: ignore[no-untyped-def]
+            from annotator.core.exporters import export_jsonl
+
+            return export_jsonl(
+                store, Path(path), source="suggestions", progress=progress, cancelled=cancelled
+            )
+
+        self.tasks.start("Exporting", task)
+
+    def _task_finished(self, name: str, result: object) -> None:
+        self.articles.refresh()
+        self._progress_changed()
+        if self.session.article_id is None:
+            self.session.open(self.session.store.articles.first())
+        else:
+            self.session.reload()
+        self.statusBar().showMessage(f"{name}: finished.", 6000)
+
+    # -- persistence ----------------------------------------------------------
+
+    def _last_article_key(self) -> str:
+        return f"lastArticle/{self.session.store.path.resolve()}"
+
+    def _restore(self) -> None:
+        geometry = self.settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.value("windowState")
+        if state is not None:
+            self.restoreState(state)
+
+    def open_first_article(self) -> None:
+        """Reopen the last article of this database, else the first."""
+        store = self.session.store
+        last = self.settings.value(self._last_article_key())
+        if last and store.articles.existing([last]):
+            self.session.open(last)
+        else:
+            self.session.open(store.articles.first())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("windowState", self.saveState())
+        self.tasks.cancel()
+        self.tasks.wait()
+        super().closeEvent(event)
