@@ -29,7 +29,7 @@ from annotator.gui.offsets import Utf16Map
 from annotator.gui.session import Session
 
 # Qt names some keys differently from the table's portable names.
-_KEY_NAMES = {"Return": "Return", "Enter": "Return", "PgDown": "PgDown", "PgUp": "PgUp"}
+_KEY_NAMES = {"Enter": "Return", "Del": "Delete"}
 
 
 class ArticleView(QPlainTextEdit):
