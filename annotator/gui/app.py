@@ -8,6 +8,7 @@ tokens, load in a worker thread meanwhile.
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 from pathlib import Path
 
@@ -30,20 +31,8 @@ def build_window(
     window = MainWindow(Session(store, annotator), settings)
     window.open_first_article()
     if preannotate:
-        window.tasks.finished.connect(lambda *_: _use_spacy_tokens(window.session))
         window.start_preannotation()
     return window
-
-
-def _use_spacy_tokens(session: Session) -> None:
-    """Once spaCy is imported (by pre-annotation), snap spans to its French tokens."""
-    if "spacy" not in sys.modules:
-        return
-    import spacy
-
-    from annotator.core.tokens import spacy_tokenizer
-
-    session.set_tokenizer(spacy_tokenizer(spacy.blank("fr")))
 
 
 def ask_annotator(settings: QSettings) -> str | None:
@@ -75,6 +64,10 @@ def run(db_path: Path | None = None, annotator: str | None = None) -> int:
             return 1
     window = build_window(db_path or default_db_path(), annotator, settings)
     window.show()
+    if os.environ.get("ANNOTATOR_TEST_DRIVER") == "1":
+        from annotator.gui.driver import Driver
+
+        Driver(window)
     return app.exec()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,6 +34,8 @@ from annotator.gui.tasks import TaskIndicator, TaskRunner
 
 
 class MainWindow(QMainWindow):
+    taskDone = Signal(str, object)  # a background task's name and result, once applied
+
     def __init__(self, session: Session, settings: QSettings | None = None) -> None:
         super().__init__()
         self.session = session
@@ -219,14 +221,20 @@ class MainWindow(QMainWindow):
     # -- long work ------------------------------------------------------------
 
     def start_preannotation(self, model: str | None = None) -> bool:
+        """Pre-annotate what is not yet, then give the session spaCy's tokens."""
         from annotator.core.preannotation import DEFAULT_MODEL
 
         def task(store, progress, cancelled):  # type: ignore[no-untyped-def]
             from annotator.core.preannotation.run import preannotate
 
-            return preannotate(
+            report = preannotate(
                 store, model=model or DEFAULT_MODEL, progress=progress, cancelled=cancelled
             )
+            import spacy  # seconds on first import: here, off the UI thread
+
+            from annotator.core.tokens import spacy_tokenizer
+
+            return report, spacy_tokenizer(spacy.blank("fr"))
 
         return self.tasks.start("Pre-annotating", task)
 
@@ -257,6 +265,9 @@ class MainWindow(QMainWindow):
         self.tasks.start("Exporting", task)
 
     def _task_finished(self, name: str, result: object) -> None:
+        if name == "Pre-annotating":
+            result, tokenize = result  # type: ignore[misc]
+            self.session.set_tokenizer(tokenize)
         self.articles.refresh()
         self._progress_changed()
         if self.session.article_id is None:
@@ -264,6 +275,7 @@ class MainWindow(QMainWindow):
         else:
             self.session.reload()
         self.statusBar().showMessage(f"{name}: finished.", 6000)
+        self.taskDone.emit(name, result)
 
     # -- persistence ----------------------------------------------------------
 

@@ -86,7 +86,8 @@ def test_keyboard_workflow(qtbot, window: MainWindow) -> None:  # type: ignore[n
     qtbot.keyClick(view, Qt.Key.Key_Return, CTRL)  # done, next not done
     assert committed(
         session.store.path,
-        "SELECT status FROM article_status WHERE article_id = ?", (first,),
+        "SELECT status FROM article_status WHERE article_id = ?",
+        (first,),
     ) == [("done",)]
     assert session.article_id != first
     assert window.done_label.text() == "1 / 2 done"
@@ -99,7 +100,8 @@ def test_keyboard_workflow(qtbot, window: MainWindow) -> None:  # type: ignore[n
     assert session.article_id == first
     assert committed(
         session.store.path,
-        "SELECT status FROM article_status WHERE article_id = ?", (first,),
+        "SELECT status FROM article_status WHERE article_id = ?",
+        (first,),
     ) == [("in_progress",)]
 
 

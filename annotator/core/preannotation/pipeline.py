@@ -18,8 +18,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from annotator.core.errors import AnnotatorError
-from annotator.core.preannotation import DEFAULT_MODEL
+from annotator.core.preannotation import DEFAULT_MODEL, installed_version
 from annotator.core.preannotation.cleaning import merge, model_entities
 from annotator.core.recognizers import RECOGNIZERS_VERSION, add_recognizers, recognize
 from annotator.core.records import Span
@@ -34,17 +33,6 @@ class Pipeline:
     model_version: str
     recognizers_version: str
     common_words: Container[str]  # lower-case French word forms that are not names
-
-
-def installed_version(model: str) -> str:
-    """The version of an installed pipeline package, without loading it."""
-    version = spacy.util.get_package_version(model)
-    if version is None:
-        raise AnnotatorError(
-            f"no spaCy pipeline named {model!r} is installed"
-            f" (try {DEFAULT_MODEL} or fr_core_news_sm)"
-        )
-    return version
 
 
 def load(model: str = DEFAULT_MODEL) -> Pipeline:

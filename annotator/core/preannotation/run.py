@@ -12,18 +12,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from annotator.core.preannotation import DEFAULT_MODEL
-from annotator.core.preannotation.pipeline import (
-    Pipeline,
-    Suggester,
-    installed_version,
-    load,
-)
+from annotator.core.preannotation import DEFAULT_MODEL, RECOGNIZERS_VERSION, installed_version
 from annotator.core.progress import CancelCheck, Progress, ProgressCallback
-from annotator.core.recognizers import RECOGNIZERS_VERSION
 from annotator.core.records import Span, SuggestionSet
 from annotator.core.store import Store
+
+if TYPE_CHECKING:
+    from annotator.core.preannotation.pipeline import Pipeline
 
 
 @dataclass
@@ -59,6 +56,9 @@ def preannotate(
     report = PreannotationReport(suggestion_set, already_done=store.articles.count() - len(pending))
     if not pending:
         return report
+    # spaCy takes seconds to import: only when some article needs the model.
+    from annotator.core.preannotation.pipeline import Suggester, load
+
     pipeline = pipeline or load(model)
     texts = (text for _, text in store.articles.texts(pending))
     results = Suggester(pipeline).stream(texts, batch_size=batch_size, n_process=n_process)

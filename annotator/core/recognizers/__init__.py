@@ -18,6 +18,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from annotator.core.preannotation import RECOGNIZERS_VERSION
+
 from .dates import DATE, SPAN_KEY
 from .figures import ATTRS_EXTENSION, FIGURE
 
@@ -32,8 +34,6 @@ __all__ = [
     "recognize",
 ]
 
-# Stored with every suggestion set: bump it whenever the spans found change.
-RECOGNIZERS_VERSION = "1.0.0"
 
 _DATES = "annotator_dates"
 _FIGURES = "annotator_figures"  # after dates: it skips the numbers dates have taken
