@@ -14,10 +14,13 @@ from collections.abc import Iterable
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+# Bump when the shingles or their hashing change: stored signatures of another
+# scheme are recomputed from the text before they are compared.
+SCHEME = 2
 NUM_PERM = 64
 THRESHOLD = 0.7  # estimated Jaccard of word trigrams; a few edits in 400 words stay above
 _SCHEME = "affine32"
-_LIMIT = 0x3000  # code points above are all taken as word characters (CJK...)
+_LIMIT = 0x10000  # the Basic Multilingual Plane; astral characters (emoji) are not words
 _WORD_CHARS = np.array([chr(i).isalnum() for i in range(_LIMIT)], dtype=bool)
 _POWERS = np.cumprod(np.full(64, 1099511628211, dtype=np.uint64))  # FNV prime powers
 _TEMPLATE = MinHash(num_perm=NUM_PERM, scheme=_SCHEME, hashfunc=int)
@@ -44,7 +47,7 @@ def _minhash(text: str) -> MinHash:
 def word_hashes(text: str) -> np.ndarray:
     """A 32-bit hash per word (run of letters or digits) of the lower-cased text."""
     codes = np.frombuffer(text.lower().encode("utf-32-le"), dtype=np.uint32)
-    word = _WORD_CHARS[np.minimum(codes, _LIMIT - 1)] | (codes >= _LIMIT)
+    word = _WORD_CHARS[np.minimum(codes, _LIMIT - 1)] & (codes < _LIMIT)
     edges = np.diff(word.astype(np.int8), prepend=np.int8(0))
     starts = np.flatnonzero(edges == 1)
     if len(starts) == 0:

@@ -19,6 +19,7 @@ class Origin(StrEnum):
     ACCEPTED = "accepted"  # a suggestion taken as it was
     EDITED = "edited"  # a suggestion taken, then relabelled or resized
     MANUAL = "manual"  # added by hand
+    IMPORTED = "imported"  # read from another tool's annotated file
 
 
 class Status(StrEnum):
@@ -43,12 +44,17 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class ArticleDraft:
-    """An article as an importer read it, before it has an id in the store."""
+    """An article as an importer read it, before it has an id in the store.
+
+    Readers of annotated formats also give the spans they read, with offsets
+    into `text` exactly as given (before the store cleans the text).
+    """
 
     text: str
     title: str | None
     source: str
     meta: dict[str, Any] = field(default_factory=dict)
+    spans: tuple[Span, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

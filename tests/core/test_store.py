@@ -101,3 +101,36 @@ def test_other_sqlite_files_and_junk_are_refused(tmp_path: Path) -> None:
     junk.write_bytes(b"this is not a database at all" * 100)
     with pytest.raises(StoreError, match="cannot open"):
         Store.open(junk)
+
+
+def test_a_first_schema_database_is_upgraded_with_its_data(db_path: Path, corpus_dir: Path) -> None:
+    """A file made by the first release: backed up, migrated, old signatures recomputed."""
+    from annotator.core.importing import import_paths
+    from annotator.core.records import Origin, Span
+    from annotator.core.store import connection
+
+    db = connection.connect(db_path)
+    MIGRATIONS.apply(db, stop_before="0002_imported_origin")
+    db.execute(
+        "INSERT INTO articles (id, title, text, source, imported_at, words)"
+        " VALUES ('a1', NULL, 'Un texte sur Alep.', 'old.txt', '2026', 4)"
+    )
+    db.execute("INSERT INTO article_minhash (article_id, signature) VALUES ('a1', x'00')")
+    db.execute("INSERT INTO annotators (name, created_at) VALUES ('alice', '2026')")
+    db.execute(
+        'INSERT INTO annotations (article_id, annotator_id, start, "end", label, origin,'
+        " created_at, updated_at) VALUES ('a1', 1, 13, 17, 'LOC', 'manual', '2026', '2026')"
+    )
+    db.execute("UPDATE sqlite_sequence SET seq = 41 WHERE name = 'annotations'")
+    db.close()
+
+    with Store.open(db_path) as store:
+        assert store.backup is not None and store.backup.exists()
+        assert store.integrity_check() == []
+        (old,) = store.annotations.for_article("a1", "alice")
+        assert old.span == Span(13, 17, "LOC")
+        new = store.annotations.add("alice", "a1", Span(0, 2, "MISC"), Origin.IMPORTED)
+        assert new.id == 42  # ids of deleted annotations are never reused
+        import_paths(store, [corpus_dir])  # the stale signature is recomputed first
+        schemes = store.db.execute("SELECT DISTINCT scheme FROM article_minhash").fetchall()
+        assert schemes == [(2,)]

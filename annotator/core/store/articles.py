@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import NotFound
+from annotator.core.neardup import SCHEME, signature
 from annotator.core.records import Article, ArticleSummary, Status, snippet
 from annotator.core.store.connection import now
 from annotator.core.store.events import Change
@@ -67,8 +68,8 @@ class Articles:
                 ],
             )
             db.conn.executemany(
-                "INSERT INTO article_minhash (article_id, signature) VALUES (?, ?)",
-                [(a.id, a.signature) for a in articles if a.signature is not None],
+                "INSERT INTO article_minhash (article_id, signature, scheme) VALUES (?, ?, ?)",
+                [(a.id, a.signature, SCHEME) for a in articles if a.signature is not None],
             )
             db.conn.executemany(
                 "UPDATE articles SET cluster = ? WHERE id = ? AND cluster IS NULL",
@@ -162,11 +163,31 @@ class Articles:
                 yield article_id, found[article_id]
 
     def signatures(self) -> Iterable[tuple[str, str | None, bytes]]:
-        """(id, cluster, MinHash signature) of every stored article, for dedup."""
+        """(id, cluster, MinHash signature) of every stored article, for dedup.
+
+        Signatures made by an older scheme are recomputed and stored first.
+        """
+        self._refresh_signatures()
         yield from self._store.db.execute(
             "SELECT m.article_id, a.cluster, m.signature FROM article_minhash m"
             " JOIN articles a ON a.id = m.article_id"
         )
+
+    def _refresh_signatures(self) -> None:
+        db = self._store.db
+        stale = db.execute(
+            "SELECT a.id, a.text FROM articles a LEFT JOIN article_minhash m"
+            " ON m.article_id = a.id WHERE m.scheme IS NOT ? ",
+            [SCHEME],
+        ).fetchall()
+        if not stale:
+            return
+        with self._store.transaction():
+            db.conn.executemany(
+                "INSERT OR REPLACE INTO article_minhash (article_id, signature, scheme)"
+                " VALUES (?, ?, ?)",
+                [(article_id, signature(text), SCHEME) for article_id, text in stale],
+            )
 
     def list(
         self,

@@ -140,3 +140,48 @@ def _initial(db: Database) -> None:
         tokenize="unicode61 remove_diacritics 2",
         create_triggers=True,
     )
+
+
+@MIGRATIONS(name="0002_imported_origin")
+def _imported_origin(db: Database) -> None:
+    """Annotations read from other tools' files get their own origin.
+
+    SQLite cannot change a CHECK constraint in place: the table is rebuilt.
+    """
+    columns = (
+        'id, article_id, annotator_id, start, "end", label, attrs, origin, suggestion_id,'
+        " created_at, updated_at"
+    )
+    db.executescript(
+        f"""
+        CREATE TABLE annotations_new (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators (id),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            attrs TEXT NOT NULL DEFAULT '{{}}',
+            origin TEXT NOT NULL CHECK (origin IN ('accepted', 'edited', 'manual', 'imported')),
+            suggestion_id INTEGER REFERENCES suggestions (id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (0 <= start AND start < "end")
+        );
+        INSERT INTO annotations_new ({columns}) SELECT {columns} FROM annotations;
+        -- Keep ids of deleted annotations unused, so undo can still restore them.
+        UPDATE sqlite_sequence SET seq = max(seq, coalesce(
+            (SELECT seq FROM sqlite_sequence WHERE name = 'annotations'), 0))
+        WHERE name = 'annotations_new';
+        DROP TABLE annotations;
+        ALTER TABLE annotations_new RENAME TO annotations;
+        CREATE INDEX annotations_article ON annotations (article_id, annotator_id);
+        CREATE INDEX annotations_annotator ON annotations (annotator_id, label);
+        """
+    )
+
+
+@MIGRATIONS(name="0003_minhash_scheme")
+def _minhash_scheme(db: Database) -> None:
+    """Signatures say how they were made, so a new scheme recomputes old ones."""
+    db.execute("ALTER TABLE article_minhash ADD COLUMN scheme INTEGER NOT NULL DEFAULT 1")
