@@ -39,11 +39,27 @@ _SHOWN = 10  # lines of duplicates listed before "… and N more"
     show_default=True,
     help="Refuse articles longer than this.",
 )
+@click.option(
+    "--annotator",
+    metavar="NAME",
+    help="Annotated formats: store the spans as NAME's annotations, marked done.",
+)
+@click.option(
+    "--as-suggestions",
+    is_flag=True,
+    help="Annotated formats: store the spans as a suggestion set instead.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="List every duplicate and skipped file.")
 @db_option
 @user_errors
 def import_command(
-    paths: tuple[Path, ...], fmt: str, max_chars: int, verbose: bool, db_path: Path | None
+    paths: tuple[Path, ...],
+    fmt: str,
+    max_chars: int,
+    annotator: str | None,
+    as_suggestions: bool,
+    verbose: bool,
+    db_path: Path | None,
 ) -> None:
     """Import articles: folders or files of .txt, .jsonl or .csv.
 
@@ -52,6 +68,8 @@ def import_command(
     when any input was rejected. Ctrl+C stops cleanly: run the same command
     again to finish.
     """
+    if annotator and as_suggestions:
+        raise click.UsageError("--annotator and --as-suggestions exclude each other")
     started = time.perf_counter()
     bar = ProgressBar("Importing")
     with open_store(db_path) as store, interruptible() as cancelled:
@@ -61,6 +79,8 @@ def import_command(
                 paths,
                 format=fmt,
                 max_chars=max_chars,
+                annotator=annotator,
+                as_suggestions=as_suggestions,
                 cancelled=cancelled,
                 progress=lambda p: bar.update(p.done, p.total),
             )
@@ -86,6 +106,18 @@ def _print_report(report: ImportReport, db: Path, seconds: float, verbose: bool)
         f"Imported {len(report.added)} new article(s) from {report.files} file(s) "
         f"into {db} in {seconds:.1f} s."
     )
+    if report.spans:
+        echo(f"Stored {report.spans} span(s).")
+    if report.spans_ignored:
+        echo(
+            f"{report.spans_ignored} span(s) in the input were not stored: give --annotator NAME"
+            " or --as-suggestions."
+        )
+    if report.already_annotated:
+        echo(
+            f"{len(report.already_annotated)} article(s) already had annotations by this"
+            " annotator: left as they were."
+        )
     if report.duplicates:
         echo(f"{len(report.duplicates)} exact duplicate(s) not stored again:")
         shown = report.duplicates if verbose else report.duplicates[:_SHOWN]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from annotator.core import text as texts
@@ -17,7 +18,7 @@ from annotator.core.errors import Cancelled, InputError
 from annotator.core.importers import FORMATS, Format, ReadOptions, format_for
 from annotator.core.neardup import NearDuplicateIndex
 from annotator.core.progress import CancelCheck, Progress, ProgressCallback
-from annotator.core.records import ArticleDraft
+from annotator.core.records import ArticleDraft, Span
 from annotator.core.store import NewArticle, Store
 
 
@@ -38,6 +39,9 @@ class NearDuplicate:
 @dataclass
 class ImportReport:
     added: list[str] = field(default_factory=list)
+    spans: int = 0  # annotated formats: spans stored (as annotations or suggestions)
+    spans_ignored: int = 0  # annotated input read with neither an annotator nor as suggestions
+    already_annotated: list[str] = field(default_factory=list)  # article ids left as they were
     duplicates: list[Duplicate] = field(default_factory=list)
     near_duplicates: list[NearDuplicate] = field(default_factory=list)
     problems: list[InputError] = field(default_factory=list)
@@ -66,11 +70,16 @@ def import_paths(
     batch_size: int = 500,
     progress: ProgressCallback | None = None,
     cancelled: CancelCheck | None = None,
+    annotator: str | None = None,
+    as_suggestions: bool = False,
 ) -> ImportReport:
     """Import files and folders of articles into the store; never raises on bad input.
 
-    `cancelled` is polled between articles: when it returns True the run
-    stops after storing the batch in hand, and the report says so.
+    Spans read from annotated formats are stored as `annotator`'s annotations
+    (marked done) or, with `as_suggestions`, as a suggestion set named after
+    the format; with neither they are counted as ignored. `cancelled` is
+    polled between articles: when it returns True the run stops after storing
+    the batch in hand, and the report says so.
     """
     report = ImportReport()
     sources = list(_sources(paths, format, report))
@@ -78,7 +87,7 @@ def import_paths(
     options = ReadOptions() if max_chars is None else ReadOptions(max_chars=max_chars)
     index = NearDuplicateIndex()
     index.load(store.articles.signatures())
-    batch = _Batch(store, index, report)
+    batch = _Batch(store, index, report, _SpanTarget(store, annotator, as_suggestions, format))
     total = sum(s.size for s in sources)
     done = 0
     with store.bulk():
@@ -111,13 +120,51 @@ def import_or_cancel(*args, **kwargs) -> ImportReport:  # type: ignore[no-untype
     return report
 
 
+class _SpanTarget:
+    """Where spans read with articles go: an annotator, a suggestion set, or nowhere."""
+
+    def __init__(self, store: Store, annotator: str | None, as_suggestions: bool, fmt: str) -> None:
+        self._store = store
+        self.annotator = annotator
+        self.as_suggestions = as_suggestions
+        self._format = fmt
+        self._set_id: int | None = None
+
+    @property
+    def wanted(self) -> bool:
+        return self.annotator is not None or self.as_suggestions
+
+    def store(self, spans_by_article: dict[str, list[Span]], report: ImportReport) -> None:
+        if not spans_by_article:
+            return
+        if self.annotator is not None:
+            for article_id, spans in spans_by_article.items():
+                stored = self._store.annotations.import_spans(self.annotator, article_id, spans)
+                if stored or not spans:
+                    report.spans += stored
+                else:
+                    report.already_annotated.append(article_id)
+        elif self.as_suggestions:
+            if self._set_id is None:
+                stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+                self._set_id = self._store.suggestions.set_for(
+                    f"import:{self._format}", stamp, "-"
+                ).id
+            self._store.suggestions.add(self._set_id, spans_by_article)
+            report.spans += sum(len(s) for s in spans_by_article.values())
+
+
 class _Batch:
     """Articles read but not yet stored; flushing stores them in one transaction."""
 
-    def __init__(self, store: Store, index: NearDuplicateIndex, report: ImportReport) -> None:
+    def __init__(
+        self, store: Store, index: NearDuplicateIndex, report: ImportReport, target: _SpanTarget
+    ) -> None:
         self._store = store
         self._index = index
         self._report = report
+        self._target = target
+        self._spans: dict[str, list[Span]] = {}
         self._drafts: list[tuple[str, str, ArticleDraft]] = []
         self._seen: dict[str, str] = {}  # id -> source, for duplicates within the run
 
@@ -125,11 +172,40 @@ class _Batch:
         return len(self._drafts)
 
     def add(self, draft: ArticleDraft) -> None:
-        text = texts.clean_text(draft.text)
+        if draft.spans is None:
+            text, spans = texts.clean_text(draft.text), None
+        else:
+            text, spans = texts.clean_text_and_spans(draft.text, draft.spans)
         if not text.strip():
             self._report.problems.append(InputError(draft.source, "empty article: no text"))
             return
-        self._drafts.append((texts.article_id(text), text, draft))
+        article_id = texts.article_id(text)
+        if spans is not None:
+            if self._target.wanted:
+                self._spans[article_id] = self._valid(text, spans, draft.source)
+            else:
+                self._report.spans_ignored += len(spans)
+        self._drafts.append((article_id, text, draft))
+
+    def _valid(self, text: str, spans: list[Span], source: str) -> list[Span]:
+        """Spans inside the text, without white space at their edges; others reported."""
+        good = []
+        for span in spans:
+            start, end = span.start, span.end
+            if not (0 <= start < end <= len(text)):
+                self._report.problems.append(
+                    InputError(
+                        source, f"span {span.start}-{span.end} {span.label} is outside the text"
+                    )
+                )
+                continue
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if start < end:
+                good.append(Span(start, end, span.label, span.attrs))
+        return good
 
     def flush(self) -> None:
         if not self._drafts:
@@ -166,6 +242,8 @@ class _Batch:
         joined = {(n.cluster, n.cluster) for n in new if n.cluster and n.cluster not in fresh_ids}
         self._store.articles.add(new, joined)
         report.added.extend(a.id for a in new)
+        self._target.store(self._spans, report)
+        self._spans = {}
         self._drafts.clear()
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
+from collections.abc import Sequence
+
+from annotator.core.records import Span
 
 _LINE_BREAKS = re.compile(r"\r\n?")
 # A title line is short and does not end like a sentence ("." but not "…").
@@ -24,6 +28,40 @@ def clean_text(raw: str) -> str:
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return text.rstrip()
+
+
+def clean_text_and_spans(raw: str, spans: Sequence[Span]) -> tuple[str, list[Span]]:
+    """`clean_text`, carrying span offsets from the raw text to the clean one.
+
+    The text is cleaned piece by piece between span boundaries, so a removed
+    `\r` or a composed accent shifts exactly the offsets after it. Spans out
+    of range are returned as given, for the caller to reject.
+    """
+    length = len(raw)
+    inside = {p for s in spans for p in (s.start, s.end) if 0 <= p <= length}
+    cuts = sorted(inside | {0, length})
+    moved: dict[int, int] = {}
+    pieces: list[str] = []
+    position = 0
+    for left, right in itertools.pairwise(cuts):
+        moved[left] = position
+        piece = raw[left:right]
+        if left == 0:
+            piece = piece.removeprefix("\ufeff")
+        if piece.endswith("\r") and raw[right : right + 1] == "\n":
+            piece = piece[:-1]  # a CRLF cut in two: its LF follows
+        piece = unicodedata.normalize("NFC", _LINE_BREAKS.sub("\n", piece))
+        pieces.append(piece)
+        position += len(piece)
+    moved[length] = position
+    text = "".join(pieces).rstrip()
+    out = [
+        Span(moved[s.start], min(moved[s.end], len(text)), s.label, s.attrs)
+        if s.start in moved and s.end in moved
+        else s
+        for s in spans
+    ]
+    return text, out
 
 
 def identity_text(text: str) -> str:

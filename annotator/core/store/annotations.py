@@ -168,6 +168,42 @@ class Annotations:
             self._store.statuses.touch(annotator_id, suggestion.article_id, changes)
             self._store.events.log(annotator_id, changes)
 
+    def import_spans(
+        self, annotator: str, article_id: str, spans: list[Span], status: Status = Status.DONE
+    ) -> int:
+        """Store spans read from another tool as this annotator's work, marked done.
+
+        Logged for audit, but not an undoable action of the annotator's. Returns
+        how many were stored; none when the annotator already has work here.
+        """
+        with self._store.transaction():
+            annotator_id = self._store.annotators.id_of(annotator)
+            if self._store.db.execute(
+                "SELECT 1 FROM annotations WHERE annotator_id = ? AND article_id = ? LIMIT 1",
+                [annotator_id, article_id],
+            ).fetchone():
+                return 0
+            changes: list[Change] = []
+            for span in spans:
+                self._check(article_id, span)
+                state = self._insert(annotator_id, article_id, span, Origin.IMPORTED, None, changes)
+                changes[-1] = Change(
+                    "annotation.import", article_id, str(state["id"]), None, changes[-1].after
+                )
+            before = self._store.statuses._state(annotator_id, article_id)
+            after = {
+                "article_id": article_id,
+                "annotator_id": annotator_id,
+                "status": Status(status).value,
+                "comment": None,
+                "updated_at": now(),
+            }
+            key = f"{annotator_id}/{article_id}"
+            self._store.statuses._write_state(key, after)
+            changes.append(Change("status.import", article_id, key, before, after))
+            self._store.events.log(annotator_id, changes)
+        return len(spans)
+
     def update(
         self,
         annotation_id: int,
