@@ -13,6 +13,7 @@ from annotator.cli.import_cmd import import_command
 from annotator.cli.list_cmd import list_command
 from annotator.cli.preannotate_cmd import preannotate_command
 from annotator.cli.stats_cmd import stats_command
+from annotator.cli.team_cmd import adjudicate_command, merge_command
 from annotator.core.first_run import prepare
 
 
@@ -59,6 +60,8 @@ cli.add_command(list_command)
 cli.add_command(stats_command)
 cli.add_command(preannotate_command)
 cli.add_command(export_command)
+cli.add_command(merge_command)
+cli.add_command(adjudicate_command)
 
 
 def main() -> None:

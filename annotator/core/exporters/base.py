@@ -14,6 +14,7 @@ from annotator.core.records import Article, Span, Status
 from annotator.core.store import Store
 
 SUGGESTIONS = "suggestions"
+GOLD = "gold"
 
 
 @dataclass
@@ -43,14 +44,24 @@ def sourced_articles(
     cancelled: CancelCheck | None = None,
 ) -> Iterator[SourcedArticle]:
     """Stream the articles of a source, with their spans; stop when cancelled."""
-    if source != SUGGESTIONS and source not in {a.name for a in store.annotators.list()}:
-        raise AnnotatorError(f"no source {source!r}: use 'suggestions' or an annotator's name")
-    ids = store.articles.ids()
+    if source not in (SUGGESTIONS, GOLD) and source not in {
+        a.name for a in store.annotators.list()
+    }:
+        raise AnnotatorError(
+            f"no source {source!r}: use 'suggestions', 'gold' or an annotator's name"
+        )
+    if source == GOLD:
+        # done: adjudicated articles only; all: those still in review too
+        ids = store.gold.article_ids("adjudicated" if status == "done" else None)
+    else:
+        ids = store.articles.ids()
     for done, article_id in enumerate(ids, start=1):
         if cancelled is not None and cancelled():
             return
         if source == SUGGESTIONS:
             item = _suggested(store, article_id)
+        elif source == GOLD:
+            item = _gold(store, article_id)
         else:
             item = _annotated(store, article_id, source, status)
         if item is not None:
@@ -72,6 +83,23 @@ def _suggested(store: Store, article_id: str) -> SourcedArticle | None:
         "recognizers_version": suggestion_set.recognizers_version,
     }
     return SourcedArticle(store.articles.get(article_id), spans, provenance, [None] * len(spans))
+
+
+def _gold(store: Store, article_id: str) -> SourcedArticle:
+    gold = store.gold.for_article(article_id)
+    provenance = {
+        "source": GOLD,
+        "reviewed": True,
+        "adjudication": store.gold.status(article_id),
+        "adjudicators": sorted({g.adjudicator for g in gold}),
+        "supporters": [list(g.supporters) for g in gold],
+    }
+    return SourcedArticle(
+        store.articles.get(article_id),
+        [g.span for g in gold],
+        provenance,
+        [f"gold:{g.rule}" for g in gold],
+    )
 
 
 def _annotated(store: Store, article_id: str, annotator: str, status: str) -> SourcedArticle | None:

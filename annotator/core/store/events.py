@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 # Only human work is undoable; imports and suggestion runs are logged too.
 _INVERSE = {
+    "gold.add": "gold.delete",
+    "gold.delete": "gold.add",
+    "goldstatus.set": "goldstatus.set",
     "rejection.add": "rejection.delete",
     "rejection.delete": "rejection.add",
     "annotation.add": "annotation.delete",

@@ -185,3 +185,42 @@ def _imported_origin(db: Database) -> None:
 def _minhash_scheme(db: Database) -> None:
     """Signatures say how they were made, so a new scheme recomputes old ones."""
     db.execute("ALTER TABLE article_minhash ADD COLUMN scheme INTEGER NOT NULL DEFAULT 1")
+
+
+@MIGRATIONS(name="0004_gold")
+def _gold(db: Database) -> None:
+    """Gold: the adjudicated spans, with who decided and which annotators supported each."""
+    db.executescript(
+        """
+        CREATE TABLE gold_spans (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            attrs TEXT NOT NULL DEFAULT '{}',
+            adjudicator_id INTEGER NOT NULL REFERENCES annotators (id),
+            supporters TEXT NOT NULL DEFAULT '[]',  -- JSON list of annotator names
+            rule TEXT NOT NULL,                     -- unanimous, majority, or review
+            created_at TEXT NOT NULL,
+            CHECK (0 <= start AND start < "end")
+        );
+        CREATE INDEX gold_spans_article ON gold_spans (article_id);
+        CREATE TABLE gold_status (
+            article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+            adjudicator_id INTEGER NOT NULL REFERENCES annotators (id),
+            status TEXT NOT NULL CHECK (status IN ('in_review', 'adjudicated')),
+            updated_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """
+    )
+
+
+@MIGRATIONS(name="0005_merged_events")
+def _merged_events(db: Database) -> None:
+    """Fingerprints of the events merged in from other databases, so none comes in twice.
+
+    By content, not by database id: copies of one database handed to several
+    annotators share an id but not their later events.
+    """
+    db.execute("CREATE TABLE merged_events (fingerprint TEXT PRIMARY KEY) WITHOUT ROWID")

@@ -24,6 +24,7 @@ class Store:
         from annotator.core.store.articles import Articles
         from annotator.core.store.documents import Documents
         from annotator.core.store.events import Events
+        from annotator.core.store.gold import Gold
         from annotator.core.store.stats import Stats
         from annotator.core.store.suggestions import Suggestions
 
@@ -36,6 +37,7 @@ class Store:
         self.suggestions = Suggestions(self)
         self.annotations = Annotations(self)
         self.statuses = Statuses(self)
+        self.gold = Gold(self)
         self.documents = Documents(self)
         self.stats = Stats(self)
 
@@ -90,6 +92,17 @@ class Store:
             yield
         finally:
             self.db.execute("PRAGMA synchronous=FULL")
+
+    def articles_done_by(self, annotator: str) -> list[str]:
+        """Ids of the articles this annotator marked done."""
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT s.article_id FROM article_status s JOIN annotators a"
+                " ON a.id = s.annotator_id WHERE a.name = ? AND s.status = 'done'",
+                [annotator],
+            )
+        ]
 
     def integrity_check(self) -> list[str]:
         """SQLite's own check plus foreign keys; an empty list means sound."""

@@ -1,0 +1,45 @@
+"""Token-level labels: each token gets one label of an annotator, or O.
+
+A token is in a span when they share at least one character. When several
+spans of one annotator cover a token, the longest span gives the label, then
+the one starting first, then the label first in the scheme's order. Longest
+first because nested spans are an entity inside a bigger one ("France" in
+"Banque de France"): the outer span is what a flat IOB export keeps, and
+the app's own cleaning keeps the longer of two overlapping suggestions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from annotator.core.agreement.columns import Corpus
+
+Array = np.ndarray
+OUTSIDE = "O"
+
+
+def token_labels(corpus: Corpus, annotator: str) -> Array:
+    """One code per token: 0 for O, ``1 + index into corpus.labels`` otherwise."""
+    spans = corpus.spans[annotator]
+    n_tokens = len(corpus.token_start)
+    # Tokens are sorted and apart, so those a span touches are one run.
+    lo = np.searchsorted(corpus.token_end, spans.start, side="right")
+    hi = np.searchsorted(corpus.token_start, spans.end, side="left")
+    # Rank spans so that the one that should win has the highest rank.
+    rank_order = np.lexsort((-spans.label, -spans.start, spans.end - spans.start))
+    rank = np.empty(len(rank_order), dtype=np.int64)
+    rank[rank_order] = np.arange(len(rank_order))
+    n = np.maximum(hi - lo, 0)
+    total = int(n.sum())
+    within = np.arange(total) - np.repeat(np.cumsum(n) - n, n)
+    winner = np.full(n_tokens, -1, dtype=np.int64)
+    np.maximum.at(winner, np.repeat(lo, n) + within, np.repeat(rank, n))
+    codes = np.zeros(n_tokens, dtype=np.int64)
+    covered = winner >= 0
+    codes[covered] = spans.label[rank_order[winner[covered]]] + 1
+    return codes
+
+
+def categories(corpus: Corpus) -> tuple[str, ...]:
+    """The names of the codes `token_labels` gives."""
+    return (OUTSIDE, *corpus.labels)

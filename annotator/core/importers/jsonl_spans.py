@@ -1,0 +1,281 @@
+"""Spans in JSON records: our own export form, and what the JSON-based readers share.
+
+`spans_from_record` reads the spans of our own JSON Lines export,
+``{"text", "spans": [{"start", "end", "label", "attrs"?}, ...]}``, for the plain
+`jsonl` reader to call. Offsets are Python str offsets into ``text``, end
+exclusive. A span's ``origin`` (accepted / edited / manual in the export) is
+not carried: spans read from a file are imported work.
+
+The doccano, Prodigy and Label Studio readers share two helpers from here:
+
+- `checked_span` makes a `Span` or says, as an `InputError`, why it cannot
+  (offsets not integers, out of the text, empty; no label; text not the one the
+  file quotes).
+- `json_records` streams the JSON values of a file, one a line (JSON Lines), or,
+  when the first non-blank line is a lone ``{`` or ``[`` or the first line does
+  not parse on its own but the file does, as a JSON document: one object, a
+  list of objects, or objects one after another, pretty-printed over many lines.
+  A top-level list is read element by element, never whole. A JSON Lines line
+  holding a list gives each of its elements.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from annotator.core.errors import InputError
+from annotator.core.importers.base import ReadOptions, too_large
+from annotator.core.records import Span
+
+_BOM = b"\xef\xbb\xbf"
+_WHITE = " \t\r\n"
+_CHUNK = 1 << 16
+
+# A JSON value read, or why it could not be, with where it starts and the bytes read so far.
+Record = tuple[Any, str, int]
+
+
+def spans_from_record(record: dict[str, Any], where: str = "record") -> tuple[Span, ...] | None:
+    """The spans of one record of our export form, or None when it has no ``spans`` key.
+
+    Raises `InputError` naming `where` on the first bad span (the record's text
+    is then not the one its spans were made for, so none of them is trusted).
+    Extra keys of a span (``origin``, ``text``...) are ignored, except that a
+    ``text`` key, when present, must be the text the offsets select.
+    """
+    if "spans" not in record or record["spans"] is None:
+        return None
+    text, items = record.get("text"), record["spans"]
+    if not isinstance(text, str):
+        raise InputError(where, 'no "text" string in this record')
+    if not isinstance(items, list):
+        raise InputError(where, f'"spans" must be a list, found {type(items).__name__}')
+    spans = []
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise InputError(where, f"span {number}: expected an object, found {item!r}")
+        attrs = item.get("attrs") or {}
+        if not isinstance(attrs, dict):
+            raise InputError(where, f'span {number}: "attrs" must be an object')
+        expected = item.get("text")
+        span = checked_span(
+            text,
+            item.get("start"),
+            item.get("end"),
+            item.get("label"),
+            where,
+            attrs=attrs,
+            expected=expected if isinstance(expected, str) else None,
+        )
+        if isinstance(span, InputError):
+            raise span
+        spans.append(span)
+    return tuple(spans)
+
+
+def checked_span(
+    text: str,
+    start: Any,
+    end: Any,
+    label: Any,
+    where: str,
+    *,
+    attrs: dict[str, Any] | None = None,
+    expected: str | None = None,
+) -> Span | InputError:
+    """``Span(start, end, label)`` if it selects characters of `text`, else why not.
+
+    `expected`, when given, is the text the file says the span covers; it must
+    be exactly ``text[start:end]``.
+    """
+    if not (_is_int(start) and _is_int(end)):
+        return InputError(where, f"span offsets must be integers, found {start!r} and {end!r}")
+    if not isinstance(label, str) or not label.strip():
+        return InputError(where, f"span {start}-{end} has no label (found {label!r})")
+    if not 0 <= start < end <= len(text):
+        what = {start == end: "is empty", start > end: "ends before it starts"}.get(
+            True, "is outside the text"
+        )
+        return InputError(where, f"span {start}-{end} {label} {what} ({len(text)} characters long)")
+    if expected is not None and text[start:end] != expected:
+        return InputError(
+            where,
+            f"span {start}-{end} {label} covers {text[start:end]!r} but the file says {expected!r}",
+        )
+    return Span(start, end, label, dict(attrs or {}))
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def json_records(path: Path, options: ReadOptions) -> Iterator[Record]:
+    """Each JSON value of a JSON Lines file or of a JSON document (see the module doc)."""
+    with path.open("rb") as stream:
+        position = 0
+        first = True
+        for number, raw in enumerate(stream, start=1):
+            position += len(raw)
+            if number == 1:
+                raw = raw.removeprefix(_BOM)
+            stripped = raw.strip()
+            if not stripped:
+                continue
+            where = f"{path}:{number}"
+            if first and stripped in (b"{", b"["):
+                stream.seek(0)
+                yield from _document(stream, path, options)
+                return
+            if len(raw) > 4 * options.max_chars:
+                yield too_large(where, len(raw), options), where, position
+                first = False
+                continue
+            try:
+                value = json.loads(raw)
+            except UnicodeDecodeError as error:
+                yield _undecodable(where, error), where, position
+                first = False
+                continue
+            except json.JSONDecodeError as error:
+                if first and stripped[:1] in (b"{", b"["):
+                    # Perhaps one JSON document laid over several lines.
+                    stream.seek(0)
+                    document = _document(stream, path, options)
+                    head = next(document, None)
+                    if head is not None and not isinstance(head[0], InputError):
+                        yield head
+                        yield from document
+                        return
+                    stream.seek(position)
+                yield (
+                    InputError(where, f"invalid JSON: {error.msg} (column {error.colno})"),
+                    where,
+                    position,
+                )
+                first = False
+                continue
+            first = False
+            if isinstance(value, list):
+                for item in value:
+                    yield item, where, position
+            else:
+                yield value, where, position
+        if first:
+            yield InputError(str(path), "empty file"), str(path), position
+
+
+def _undecodable(where: str, error: UnicodeDecodeError) -> InputError:
+    return InputError(where, f"undecodable bytes: JSON must be UTF-8 ({error.reason})")
+
+
+class _Document:
+    """Text of a stream read chunk by chunk, with the line number of the read position."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        self.text = ""
+        self.at = 0
+        self.line = 1
+        self.eof = False
+
+    def more(self, size: int) -> None:
+        data = self.stream.read(size)
+        self.eof = not data
+        self.text += self.decoder.decode(data, final=self.eof)
+
+    def compact(self) -> None:
+        if self.at:
+            self.text = self.text[self.at :]
+            self.at = 0
+
+    def peek(self) -> str | None:
+        """The next character that is not white space, or None at the end of the file."""
+        while True:
+            text, at = self.text, self.at
+            while at < len(text) and text[at] in _WHITE:
+                at += 1
+            self.line += text.count("\n", self.at, at)
+            self.at = at
+            if at < len(text):
+                return text[at]
+            if self.eof:
+                return None
+            self.compact()
+            self.more(_CHUNK)
+
+    def skip(self) -> None:
+        self.at += 1  # past a structural character, never a line end
+
+    def value(self, limit: int) -> Any:
+        """The JSON value starting here; reads more of the file until it is whole."""
+        decoder = json.JSONDecoder()
+        size = _CHUNK
+        while True:
+            try:
+                value, end = decoder.raw_decode(self.text, self.at)
+            except json.JSONDecodeError:
+                if self.eof or len(self.text) - self.at > limit:
+                    raise
+                self.compact()
+                self.more(size)
+                size *= 2
+                continue
+            self.line += self.text.count("\n", self.at, end)
+            self.at = end
+            return value
+
+
+def _document(stream: BinaryIO, path: Path, options: ReadOptions) -> Iterator[Record]:
+    document = _Document(stream)
+    limit = 4 * options.max_chars
+    in_list = False  # inside a top-level list
+    expect_value = True
+    where = str(path)
+
+    def failed(problem: InputError) -> Record:
+        return problem, problem.where, stream.tell()
+
+    try:
+        while True:
+            char = document.peek()
+            where = f"{path}:{document.line}"
+            if char is None:
+                if in_list:
+                    yield failed(InputError(where, "invalid JSON: the file ends inside a list"))
+                return
+            if not in_list and char == "[":
+                document.skip()
+                in_list, expect_value = True, True
+                continue
+            if in_list and char == "]":
+                document.skip()
+                in_list = False
+                continue
+            if in_list and not expect_value:
+                if char != ",":
+                    message = f"invalid JSON: expected ',' or ']', not {char!r}"
+                    yield failed(InputError(where, message))
+                    return
+                document.skip()
+                expect_value = True
+                continue
+            start = document.line
+            try:
+                value = document.value(limit)
+            except json.JSONDecodeError as error:
+                where = f"{path}:{start + document.text.count(chr(10), document.at, error.pos)}"
+                unread = len(document.text) - document.at
+                if unread > limit:
+                    yield failed(too_large(where, unread, options))
+                else:
+                    yield failed(InputError(where, f"invalid JSON: {error.msg}"))
+                return
+            expect_value = not in_list
+            yield value, f"{path}:{start}", stream.tell()
+    except UnicodeDecodeError as error:
+        yield failed(_undecodable(where, error))
