@@ -11,9 +11,9 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from PySide6.QtGui import QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from annotator.core.editing import Item
 from annotator.gui.colors import label_color
@@ -23,9 +23,18 @@ _SUGGESTION_ALPHA = 70
 _ANNOTATION_ALPHA = 170
 
 
+# Colours a span: (item, alpha) -> QColor. By label unless a view says otherwise.
+ColorOf = Callable[[Item, int], QColor]
+
+
+def by_label(item: Item, alpha: int) -> QColor:
+    return label_color(item.span.label, alpha)
+
+
 class SpanHighlighter(QSyntaxHighlighter):
-    def __init__(self, document: QTextDocument) -> None:
+    def __init__(self, document: QTextDocument, color_of: ColorOf = by_label) -> None:
         super().__init__(document)
+        self._color_of = color_of
         self._line_starts: list[int] = [0]
         self._offsets = Utf16Map("")
         self._by_block: dict[int, list[Item]] = defaultdict(list)
@@ -67,7 +76,26 @@ class SpanHighlighter(QSyntaxHighlighter):
         for left, right in itertools.pairwise(bounds):
             covering = [item for s, e, item in pieces if s <= left and right <= e]
             if covering:
-                self.setFormat(left, right - left, _format(covering))
+                self.setFormat(left, right - left, self._format(covering))
+
+    def _format(self, covering: list[Item]) -> QTextCharFormat:
+        # Annotations above suggestions; the shorter span above the longer.
+        ordered = sorted(
+            covering, key=lambda i: (not i.is_suggestion, -(i.span.end - i.span.start))
+        )
+        top = ordered[-1]
+        fmt = QTextCharFormat()
+        alpha = _SUGGESTION_ALPHA if top.is_suggestion else _ANNOTATION_ALPHA
+        fmt.setBackground(self._color_of(top, alpha))
+        if top.is_suggestion:
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+            fmt.setUnderlineColor(self._color_of(top, 255))
+        if len(ordered) > 1:
+            beneath = ordered[-2]
+            fmt.setFontOverline(True)
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            fmt.setUnderlineColor(self._color_of(beneath, 255))
+        return fmt
 
     def _index(self, item: Item) -> list[int]:
         blocks = self._blocks(item)
@@ -79,21 +107,3 @@ class SpanHighlighter(QSyntaxHighlighter):
         first = bisect.bisect_right(self._line_starts, item.span.start) - 1
         last = bisect.bisect_right(self._line_starts, max(item.span.end - 1, item.span.start)) - 1
         return list(range(first, last + 1))
-
-
-def _format(covering: list[Item]) -> QTextCharFormat:
-    # Annotations above suggestions; the shorter span above the longer.
-    ordered = sorted(covering, key=lambda i: (not i.is_suggestion, -(i.span.end - i.span.start)))
-    top = ordered[-1]
-    fmt = QTextCharFormat()
-    alpha = _SUGGESTION_ALPHA if top.is_suggestion else _ANNOTATION_ALPHA
-    fmt.setBackground(label_color(top.span.label, alpha))
-    if top.is_suggestion:
-        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-        fmt.setUnderlineColor(label_color(top.span.label))
-    if len(ordered) > 1:
-        beneath = ordered[-2]
-        fmt.setFontOverline(True)
-        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-        fmt.setUnderlineColor(label_color(beneath.span.label))
-    return fmt

@@ -147,6 +147,8 @@ class MainWindow(QMainWindow):
         article.addSeparator()
         self._action(article, "Skip", lambda: self.session.set_status(Status.SKIPPED))
         self._action(article, "Flag with a comment…", self._flag)
+        team = menus.addMenu("&Team")
+        self._action(team, "Review disagreements…", self.open_review)
         helper = menus.addMenu("&Help")
         self._action(helper, "Keys", self.show_cheat_sheet, "F1")
         self._action(helper, "Annotation guidelines", self._guidelines)
@@ -217,6 +219,24 @@ class MainWindow(QMainWindow):
         comment, ok = QInputDialog.getText(self, "Flag the article", "What is wrong?")
         if ok:
             self.session.set_status(Status.FLAGGED, comment.strip() or None)
+
+    def open_review(self, annotators: list[str] | None = None, article_id: str | None = None):  # type: ignore[no-untyped-def]
+        """The review window over the given annotators (default: all with work done)."""
+        from annotator.core.adjudication import default_annotators
+        from annotator.gui.review_window import ReviewWindow
+
+        names = annotators or default_annotators(self.session.store)
+        if len(names) < 2:
+            QMessageBox.information(
+                self, "Review", "Review needs two annotators who have marked articles done."
+            )
+            return None
+        window = ReviewWindow(self.session.store, self.session.annotator, names)
+        if article_id:
+            window.open(article_id)
+        window.show()
+        self._review = window  # keep it alive
+        return window
 
     # -- long work ------------------------------------------------------------
 

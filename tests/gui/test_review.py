@@ -1,0 +1,53 @@
+"""Review mode: three annotators' versions together, decided into gold by keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from annotator.core.exporters import export_jsonl
+from annotator.core.store import Store
+from annotator.gui.review_window import ReviewWindow
+from tests.core.test_merge_adjudicate import annotate, machine
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def test_review_takes_spans_and_versions_into_gold(qtbot, tmp_path: Path, corpus_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    store = machine(tmp_path / "team.db", corpus_dir)
+    annotate(store, "alice")
+    annotate(store, "bob", reject_first=True)
+    annotate(store, "carol", reject_first=True)
+    window = ReviewWindow(store, "lead", ["alice", "bob", "carol"])
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    view, editor = window.view, window.editor
+    second = window.ids[1]
+    window.open(second)
+    # What all three agree on is in gold already; alice's lone span is a red candidate.
+    agreed = len(store.gold.for_article(second))
+    assert agreed >= 1
+    (lone,) = editor.candidates.values()
+    assert lone.support == "one" and lone.supporters == ("alice",)
+
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    while editor.focus is not None and editor.focus[0] != "candidate":
+        qtbot.keyClick(view, Qt.Key.Key_Tab)
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # take it
+    assert len(store.gold.for_article(second)) == agreed + 1
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)  # undo takes it out again
+    assert len(store.gold.for_article(second)) == agreed
+    qtbot.keyClick(view, Qt.Key.Key_1)  # alice's whole version
+    assert len(store.gold.for_article(second)) == agreed + 1
+    gold = {g.span.label: g for g in store.gold.for_article(second)}
+    assert all(g.adjudicator == "lead" for g in gold.values())
+    qtbot.keyClick(view, Qt.Key.Key_Return, CTRL)
+    assert store.gold.status(second) == "adjudicated"
+    window.grab().save(str(tmp_path / "review.png"))
+
+    out = tmp_path / "gold.jsonl"
+    assert export_jsonl(store, out, source="gold", status="done").articles == 1
+    window.close()
+    Store.close(store)
