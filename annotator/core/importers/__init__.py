@@ -1,17 +1,30 @@
 """The importer registry: one module a format, each exposing `FORMAT`.
 
-Annotated formats (brat, CoNLL, Prodigy, doccano, Label Studio) join by adding
-a module and a line to `_MODULES`.
+Plain formats (txt, jsonl, csv) give articles; annotated ones (brat, CoNLL,
+CoNLL-U, Label Studio, doccano, Prodigy, and jsonl with spans) give articles
+with spans. A new format is a module and a line in `_MODULES`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from annotator.core.importers import csv, jsonl, txt
+from annotator.core.importers import (
+    brat,
+    conll,
+    conllu,
+    csv,
+    doccano,
+    jsonl,
+    label_studio,
+    prodigy,
+    txt,
+)
 from annotator.core.importers.base import DEFAULT_MAX_CHARS, Format, Read, ReadOptions
 
-_MODULES = (txt, jsonl, csv)
+# Order matters where endings are shared: jsonl is the default reader of .jsonl;
+# doccano and prodigy files are read with --format.
+_MODULES = (txt, jsonl, csv, brat, conll, conllu, label_studio, doccano, prodigy)
 FORMATS: dict[str, Format] = {m.FORMAT.name: m.FORMAT for m in _MODULES}
 
 

@@ -18,12 +18,13 @@ Rules:
   ``meta["brat"]["discontinuous"]`` with its fragments and the rule applied.
 - The quoted text is checked: brat writes the text of the fragments joined by
   one space, and a span whose offsets select something else is not imported
-  but reported as an `InputError` naming ``file.ann:line``. A difference in white
-  space only (a line break quoted as a space) is accepted.
-- One allowance for files whose line ends changed after annotating: when no
-  quoted text matches the text as read but every one matches it with CRLF read
-  as LF, that LF text is the article's text and ``meta["brat"]["line_ends"]``
-  says so.
+  but reported as an `InputError` naming ``file.ann:line``. A difference inside
+  a run of white space (a line break quoted as a space) is accepted; white
+  space at one end only (a shifted offset) is not.
+- One allowance for files whose line ends changed after annotating: when
+  some quoted text does not match the text as read but every one matches it
+  with CRLF read as LF, that LF text is the article's text and
+  ``meta["brat"]["line_ends"]`` says so.
 - Every other line is kept as it is, by kind, in ``meta["brat"]``:
   ``relations`` (R), ``events`` (E), ``attributes`` (A and M),
   ``normalizations`` (N), ``notes`` (#) and ``equivalences`` (*), with
@@ -34,6 +35,7 @@ Rules:
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +46,7 @@ from annotator.core.importers.base import Format, Read, ReadOptions, too_large
 from annotator.core.importers.jsonl_spans import checked_span
 from annotator.core.records import ArticleDraft, Span
 
+_WHITE = re.compile(r"\s+")
 _KINDS = {
     "R": "relations",
     "E": "events",
@@ -177,13 +180,13 @@ def _matches(text: str, entity: _TextBound) -> bool:
     if any(not 0 <= s < e <= len(text) for s, e in entity.fragments):
         return False
     selected = _selected(text, entity)
-    return selected == entity.quoted or selected.split() == entity.quoted.split()
+    return selected == entity.quoted or _WHITE.sub(" ", selected) == _WHITE.sub(" ", entity.quoted)
 
 
 def _line_ends(text: str, entities: list[_TextBound]) -> tuple[str, str | None]:
     """The text the offsets were made on: as read, or with CRLF as LF (see the module doc)."""
     quoted = [e for e in entities if e.quoted is not None]
-    if "\r\n" not in text or not quoted or any(_matches(text, e) for e in quoted):
+    if "\r\n" not in text or all(_matches(text, e) for e in quoted):
         return text, None
     lf = text.replace("\r\n", "\n")
     if all(_matches(lf, e) for e in quoted):

@@ -141,12 +141,13 @@ class _Document:
     chars: int = 0
     too_large: bool = False
     unknown: UnknownTags = field(default_factory=UnknownTags)
+    missing: UnknownTags = field(default_factory=UnknownTags)  # lines without a tag column
     problems: list[InputError] = field(default_factory=list)
 
     def add(self, token: str, tag: str, where: str, options: ReadOptions) -> None:
         parsed = parse_tag(tag)
         if parsed is None:
-            self.unknown.add(where, tag)
+            (self.unknown if tag else self.missing).add(where, tag)
             parsed = OUTSIDE
         self.chars += len(token) + 1
         if self.chars > options.max_chars:
@@ -163,9 +164,10 @@ class _Document:
     def finish(self, options: ReadOptions) -> Iterator[InputError | ArticleDraft]:
         self.end_sentence()
         yield from self.problems
-        unknown = self.unknown.problem()
-        if unknown is not None:
-            yield unknown
+        for tags in (self.missing, self.unknown):
+            problem = tags.problem()
+            if problem is not None:
+                yield problem
         where = f"{self.source}:{self.line}"
         if self.too_large:
             yield too_large(where, self.chars, options)

@@ -19,9 +19,11 @@ Rules:
   tokens. Other values (CorefUD's bracketed ``Entity=(e1-...``) are reported
   once a document, as an unknown tag scheme, and read as ``O``.
 - Spans: when the document has no such tag at all, ``spans=()`` and
-  ``meta["conllu"]["ner"]`` is None. With ``# text``, each token is found in
-  the text in order (white space skipped); a token that is not there is an
-  `InputError` naming the sentence's line, and that sentence gives no span.
+  ``meta["conllu"]["ner"]`` is None (else it names where the tags were read,
+  ``"MISC NER"`` or ``"column NER"``, and ``meta["conllu"]["scheme"]`` the
+  scheme). With ``# text``, each token is found in the text in order (white
+  space skipped); a token that is not there is an `InputError` naming that
+  token's line, and its sentence gives no span (its text is still imported).
 - Errors name ``file:line``: a token line without the columns, an ID that is no
   number; the line is skipped and the rest read.
 """
@@ -130,10 +132,8 @@ def read(path: Path, options: ReadOptions) -> Iterator[Read]:
             try:
                 line = raw.decode("utf-8").rstrip("\r\n")
             except UnicodeDecodeError as error:
-                yield (
-                    InputError(where, f"undecodable bytes: CoNLL-U is UTF-8 ({error.reason})"),
-                    (position),
-                )
+                problem = InputError(where, f"undecodable bytes: CoNLL-U is UTF-8 ({error.reason})")
+                yield problem, position
                 continue
             if not line.strip():
                 if sentence is not None:
@@ -326,7 +326,8 @@ def _finish(document: _Document, options: ReadOptions) -> Iterator[InputError | 
         }
     }
     text = "".join(document.parts)
-    spans = tuple(document.spans) if document.ner else ()
+    # No NER column: a plain article, not an annotated one (nothing to mark done).
+    spans = tuple(document.spans) if document.ner else None
     yield ArticleDraft(text, None, document.source, meta, spans)
 
 

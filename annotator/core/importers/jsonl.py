@@ -1,4 +1,7 @@
-"""JSON Lines: one article a line, `{"text": ..., "id"?, "title"?, "meta"?, ...}`.
+"""JSON Lines: one article a line, `{"text": ..., "id"?, "title"?, "meta"?, "spans"?, ...}`.
+
+With `spans` (`[{"start", "end", "label", "attrs"?}]`, the form `annotator
+export --format jsonl` writes) the line is an annotated article.
 
 Keys other than text, title and meta are kept in the metadata, the line's own
 `id` included (the store's id is derived from the text).
@@ -13,6 +16,7 @@ from typing import Any
 
 from annotator.core.errors import InputError
 from annotator.core.importers.base import Format, Read, ReadOptions, too_large
+from annotator.core.importers.jsonl_spans import spans_from_record
 from annotator.core.records import ArticleDraft
 
 
@@ -46,13 +50,21 @@ def _parse(raw: bytes, where: str, source: str, options: ReadOptions) -> Article
         return InputError(where, 'no "text" string in this record')
     if len(text) > options.max_chars:
         return too_large(where, len(text), options)
+    try:
+        spans = spans_from_record(record, where)  # our own export form, if it has spans
+    except InputError as error:
+        return error
     title = record.get("title")
     meta: dict[str, Any] = {}
     if isinstance(record.get("meta"), dict):
         meta.update(record["meta"])
-    meta.update({k: v for k, v in record.items() if k not in ("text", "title", "meta")})
+    meta.update({k: v for k, v in record.items() if k not in ("text", "title", "meta", "spans")})
     return ArticleDraft(
-        text=text, title=title if isinstance(title, str) else None, source=source, meta=meta
+        text=text,
+        title=title if isinstance(title, str) else None,
+        source=source,
+        meta=meta,
+        spans=spans,
     )
 
 

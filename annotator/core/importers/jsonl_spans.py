@@ -12,11 +12,12 @@ The doccano, Prodigy and Label Studio readers share two helpers from here:
   (offsets not integers, out of the text, empty; no label; text not the one the
   file quotes).
 - `json_records` streams the JSON values of a file, one a line (JSON Lines), or,
-  when the first non-blank line is a lone ``{`` or ``[`` or the first line does
-  not parse on its own but the file does, as a JSON document: one object, a
-  list of objects, or objects one after another, pretty-printed over many lines.
-  A top-level list is read element by element, never whole. A JSON Lines line
-  holding a list gives each of its elements.
+  when the file starts with ``[``, or its first non-blank line is a lone ``{``,
+  or that line does not parse on its own but the file does, as a JSON
+  document: one object, a list of objects, or objects one after another,
+  pretty-printed over many lines or not. A top-level list is read element by
+  element, never whole. A JSON Lines line holding a list gives each of its
+  elements.
 """
 
 from __future__ import annotations
@@ -116,6 +117,11 @@ def _is_int(value: Any) -> bool:
 def json_records(path: Path, options: ReadOptions) -> Iterator[Record]:
     """Each JSON value of a JSON Lines file or of a JSON document (see the module doc)."""
     with path.open("rb") as stream:
+        head = stream.read(_CHUNK).removeprefix(_BOM).lstrip()
+        stream.seek(0)
+        if head.startswith(b"[") or head.split(b"\n", 1)[0].strip() == b"{":
+            yield from _document(stream, path, options)
+            return
         position = 0
         first = True
         for number, raw in enumerate(stream, start=1):
@@ -126,10 +132,6 @@ def json_records(path: Path, options: ReadOptions) -> Iterator[Record]:
             if not stripped:
                 continue
             where = f"{path}:{number}"
-            if first and stripped in (b"{", b"["):
-                stream.seek(0)
-                yield from _document(stream, path, options)
-                return
             if len(raw) > 4 * options.max_chars:
                 yield too_large(where, len(raw), options), where, position
                 first = False
@@ -145,9 +147,9 @@ def json_records(path: Path, options: ReadOptions) -> Iterator[Record]:
                     # Perhaps one JSON document laid over several lines.
                     stream.seek(0)
                     document = _document(stream, path, options)
-                    head = next(document, None)
-                    if head is not None and not isinstance(head[0], InputError):
-                        yield head
+                    opening = next(document, None)
+                    if opening is not None and not isinstance(opening[0], InputError):
+                        yield opening
                         yield from document
                         return
                     stream.seek(position)

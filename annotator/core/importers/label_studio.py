@@ -10,6 +10,8 @@ Rules:
   ``meta["label_studio"]`` counts them (``annotations``, ``cancelled``) and
   names the one ``used`` (its id, else its index). ``predictions`` (machine
   pre-annotations) are only counted. A task with no annotation has spans None.
+  The task's other keys (``task_path``, ``created_at``...) are kept in
+  ``meta["label_studio"]["task"]``, its ``meta`` object at the top of meta.
 - Spans: each result whose ``value`` has integer ``start``/``end`` and
   ``labels`` gives one span a label, labels as they are.
 - Ends: 1.x ends are exclusive; 0.x ``completions`` ends are INCLUSIVE (``end``
@@ -40,6 +42,7 @@ from annotator.core.importers.jsonl_spans import checked_span, json_records
 from annotator.core.records import ArticleDraft, Span
 
 _EXCLUSIVE, _INCLUSIVE = "exclusive", "inclusive"
+_TASK_KEYS = frozenset(("id", "data", "meta", "annotations", "completions", "predictions"))
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[Read]:
@@ -79,6 +82,9 @@ def _task(
         meta.update(task["meta"])
     meta.update({k: v for k, v in data.items() if k not in (key, "title")})
     studio: dict[str, Any] = {"id": task.get("id")}
+    others = {k: v for k, v in task.items() if k not in _TASK_KEYS}
+    if others:
+        studio["task"] = others  # task_path, created_at...
     meta["label_studio"] = studio
     form = "annotations" if "annotations" in task else "completions"
     versions = task.get(form)

@@ -7,7 +7,7 @@ Rules:
   ``label`` as it is. A span with no character offsets but ``token_start`` and
   ``token_end`` (inclusive, as Prodigy writes it) takes them from ``tokens``.
   A span's ``text``, when present, must be what its offsets select.
-- ``answer``: ``accept`` (or none) imports the spans. ``reject`` and ``ignore``
+- ``answer``: ``accept`` (or none, or any other value) imports the spans. ``reject`` and ``ignore``
   import the article without spans (``spans`` is None, as for a plain text:
   nobody vouched for them, and a rejected span in a binary recipe is a known
   wrong one); the task's spans are then kept as they are in
@@ -73,7 +73,7 @@ def _task(
     spans: tuple[Span, ...] | None = None
     if items is not None and not isinstance(items, list):
         yield InputError(where, f'"spans" must be a list, found {type(items).__name__}')
-    elif items is not None and record.get("answer", "accept") != "accept":
+    elif items is not None and record.get("answer") in ("reject", "ignore"):
         prodigy["spans"] = items
     elif items is not None:
         good = []
