@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
         file = menus.addMenu("&File")
         self._action(file, "Import articles…", self._import)
         self._action(file, "Pre-annotate", self.start_preannotation)
-        self._action(file, "Export suggestions as JSONL…", self._export)
+        self._action(file, "Export…", self._export)
         file.addSeparator()
         self._action(file, "Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = menus.addMenu("&Edit")
@@ -271,18 +271,20 @@ class MainWindow(QMainWindow):
         self.tasks.start("Importing", task)
 
     def _export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export suggestions", "suggestions.jsonl")
-        if not path:
+        from annotator.gui.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self.session.store, self)
+        if dialog.exec() != ExportDialog.DialogCode.Accepted:
             return
+        self.start_export(**dialog.options())
 
+    def start_export(self, format: str, out: Path, **options) -> bool:  # type: ignore[no-untyped-def]
         def task(store, progress, cancelled):  # type: ignore[no-untyped-def]
-            from annotator.core.exporters import export_jsonl
+            from annotator.core.exporters.formats import EXPORTERS
 
-            return export_jsonl(
-                store, Path(path), source="suggestions", progress=progress, cancelled=cancelled
-            )
+            return EXPORTERS[format](store, out, progress=progress, cancelled=cancelled, **options)
 
-        self.tasks.start("Exporting", task)
+        return self.tasks.start("Exporting", task)
 
     def _task_finished(self, name: str, result: object) -> None:
         if name == "Pre-annotating":
@@ -294,7 +296,13 @@ class MainWindow(QMainWindow):
             self.session.open(self.session.store.articles.first())
         else:
             self.session.reload()
-        self.statusBar().showMessage(f"{name}: finished.", 6000)
+        summary = ""
+        if hasattr(result, "articles") and isinstance(result.articles, int):
+            summary = f" {result.articles} article(s)"
+            files = getattr(result, "files", None)
+            if files:
+                summary += f" → {', '.join(str(f) for f in files[:3])}"
+        self.statusBar().showMessage(f"{name}: finished.{summary}", 10000)
         self.taskDone.emit(name, result)
 
     # -- persistence ----------------------------------------------------------
