@@ -16,7 +16,7 @@ from pathlib import Path
 
 from annotator.core.errors import Cancelled
 from annotator.core.exporters.base import SourcedArticle, sourced_articles
-from annotator.core.exporters.spacy_docbin import (
+from annotator.core.exporters.common import (
     LINE_BREAKS,
     FormatReport,
     check_cancelled,

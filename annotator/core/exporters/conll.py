@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from annotator.core.errors import Cancelled
 from annotator.core.exporters.base import SourcedArticle, sourced_articles
-from annotator.core.exporters.spacy_docbin import (
+from annotator.core.exporters.common import (
     FormatReport,
     check_cancelled,
     french,

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import Cancelled
 from annotator.core.exporters.base import SourcedArticle, sourced_articles
-from annotator.core.exporters.spacy_docbin import FormatReport, check_cancelled, place_spans
-from annotator.core.exporters.spacy_docbin import french as french_pipeline
+from annotator.core.exporters.common import FormatReport, check_cancelled, place_spans
+from annotator.core.exporters.common import french as french_pipeline
 from annotator.core.files import atomic_write
 from annotator.core.progress import CancelCheck, ProgressCallback
 from annotator.core.store import Store

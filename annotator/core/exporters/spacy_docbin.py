@@ -1,33 +1,30 @@
 """spaCy DocBin: `train.spacy`, `dev.spacy`, `test.spacy`, ready for `spacy train`.
 
-This module also holds what the other token and folder exports share (the
-Prodigy, CoNLL, brat and figures exports import it): the report with its
-span problems, the French tokenizer and sentence splitter, the rule that
-turns an article's spans into non-overlapping token spans, and writing a
-folder so that it appears whole or not at all.
-
-Tokens come from `spacy.blank("fr")`: the same tokenizer as fr_core_news_sm
-and fr_core_news_md, so the tokens of an export are the tokens those
-pipelines see.
+Tokens, sentences and the span rule come from `common.py`, shared with the
+other token exports.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import secrets
-import shutil
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import AnnotatorError, Cancelled
-from annotator.core.exporters.base import ExportReport, SourcedArticle, sourced_articles
-from annotator.core.files import atomic_write
+from annotator.core.exporters.base import SourcedArticle, sourced_articles
+from annotator.core.exporters.common import (
+    SPAN_GROUP,
+    USER_DATA_KEY,
+    FormatReport,
+    check_cancelled,
+    french,
+    origin_name,
+    place_spans,
+    staged_directory,
+    write_bytes,
+)
 from annotator.core.progress import CancelCheck, ProgressCallback
-from annotator.core.records import Span
 from annotator.core.store import Store
 
 if TYPE_CHECKING:
@@ -35,228 +32,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
     from spacy.tokens import Span as TokenSpan
 
+
 SPLITS: tuple[str, ...] = ("train", "dev", "test")
-SPAN_GROUP = "annotator"  # doc.spans[SPAN_GROUP]: every span of the source, overlaps included
-USER_DATA_KEY = "annotator"  # doc.user_data[USER_DATA_KEY]: article id, source, exact spans
-SUGGESTION = "suggestion"  # the origin written for a span of the suggestions source
-# The characters str.splitlines() breaks at: a sentence never runs across one.
-LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-
-
-# -- the report -------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SpanIssue:
-    """A span an export could not write as it is, and what it did instead."""
-
-    article: str  # article id
-    start: int  # the span's own character offsets, as stored
-    end: int
-    text: str
-    label: str
-    resolution: str  # e.g. "widened to whole tokens: 10-18 'déminage'" or "left out: ..."
-
-
-@dataclass
-class FormatReport(ExportReport):
-    """ExportReport plus what a token format had to change.
-
-    `labels` counts the spans written, per label. `misaligned` lists spans
-    whose edges fall inside a spaCy token; `overlapping` lists spans left
-    out because they overlap a span that was kept. `splits` counts articles
-    per split (DocBin only).
-    """
-
-    misaligned: list[SpanIssue] = field(default_factory=list)
-    overlapping: list[SpanIssue] = field(default_factory=list)
-    splits: dict[str, int] = field(default_factory=dict)
-
-
-# -- tokens, spans and sentences ---------------------------------------------
-
-
-def french() -> Language:
-    """A blank French pipeline (tokenizer, plus a rule-based `sentencizer` not run by default).
-
-    A new one each export: a Language is not shared between the GUI's threads.
-    """
-    import spacy
-
-    nlp = spacy.blank("fr")
-    nlp.add_pipe("sentencizer")
-    return nlp
-
-
-def origin_name(origin: str | None) -> str:
-    """accepted / edited / manual / imported for human work; `suggestion` for machine output."""
-    return origin if origin is not None else SUGGESTION
-
-
-@dataclass(frozen=True, slots=True)
-class Placed:
-    """A span of the source as the token formats write it."""
-
-    index: int  # position in SourcedArticle.spans
-    span: Span  # as stored
-    origin: str
-    tokens: TokenSpan  # doc tokens [start, end), with the label; start_char/end_char
-    widened: bool  # the stored span did not fall on token edges
-
-
-def place_spans(doc: Doc, item: SourcedArticle, report: FormatReport) -> list[Placed]:
-    """The article's spans as non-overlapping token spans of `doc`, in text order.
-
-    The rule, the same for the DocBin, Prodigy and CoNLL exports:
-
-    1. A span whose edges fall on token edges (`doc.char_span(alignment_mode="strict")`)
-       is a candidate as it is.
-    2. Overlapping candidates (entities cannot overlap): the longer span in
-       characters is kept; between spans of equal length, the one that starts
-       first, then the first in the store's order. Each span left out is
-       reported in `report.overlapping`, naming the span it lost to.
-    3. A span with an edge inside a token is reported in `report.misaligned`
-       and never dropped silently: it is widened to whole tokens
-       (`alignment_mode="expand"`) and kept only if the widened span overlaps
-       no span kept in steps 1-2 nor an earlier widened one (same order as in
-       step 2); otherwise it is left out, and its report entry says which
-       span it would have overlapped.
-    """
-    aligned: list[Placed] = []
-    widened: list[Placed] = []
-    for index, (span, origin) in enumerate(zip(item.spans, item.origins, strict=True)):
-        strict = doc.char_span(span.start, span.end, span.label, alignment_mode="strict")
-        if strict is not None:
-            aligned.append(Placed(index, span, origin_name(origin), strict, widened=False))
-            continue
-        wide = doc.char_span(span.start, span.end, span.label, alignment_mode="expand")
-        if wide is None:  # offsets outside the text: nothing to widen to
-            report.misaligned.append(_issue(item, span, "left out: no tokens at these offsets"))
-        else:
-            widened.append(Placed(index, span, origin_name(origin), wide, widened=True))
-
-    def order(p: Placed) -> tuple[int, int, int]:
-        return (-(p.span.end - p.span.start), p.span.start, p.index)
-
-    kept: list[Placed] = []
-    taken = bytearray(len(doc))
-    for candidates in (aligned, widened):
-        for placed in sorted(candidates, key=order):
-            t = placed.tokens
-            if not any(taken[t.start : t.end]):
-                kept.append(placed)
-                taken[t.start : t.end] = b"\x01" * (t.end - t.start)
-                if placed.widened:
-                    report.misaligned.append(
-                        _issue(item, placed.span, f"widened to whole tokens: {_where(t)}")
-                    )
-                continue
-            winner = next(
-                k.tokens for k in kept if k.tokens.start < t.end and t.start < k.tokens.end
-            )
-            if placed.widened:
-                report.misaligned.append(
-                    _issue(
-                        item,
-                        placed.span,
-                        f"left out: widened to {_where(t)}, it would overlap {_named(winner)}",
-                    )
-                )
-            else:
-                same = (winner.start_char, winner.end_char) == (t.start_char, t.end_char)
-                clash = "has the same characters as" if same else "overlaps"
-                report.overlapping.append(
-                    _issue(
-                        item,
-                        placed.span,
-                        f"left out: {clash} {_named(winner)}"
-                        " (kept: the longer span, then the earlier)",
-                    )
-                )
-    kept.sort(key=lambda p: p.tokens.start)
-    return kept
-
-
-def _issue(item: SourcedArticle, span: Span, resolution: str) -> SpanIssue:
-    text = item.article.text[span.start : span.end]
-    return SpanIssue(item.article.id, span.start, span.end, text, span.label, resolution)
-
-
-def _where(tokens: TokenSpan) -> str:
-    return f"{tokens.start_char}-{tokens.end_char} {tokens.text!r}"
-
-
-def _named(tokens: TokenSpan) -> str:
-    return f"{tokens.label_} {_where(tokens)}"
-
-
-def has_line_break(text: str) -> bool:
-    return any(c in LINE_BREAKS for c in text)
-
-
-def sentences(nlp: Language, doc: Doc, together: Iterable[tuple[int, int]] = ()) -> list[TokenSpan]:
-    """Split `doc` into sentences: at line breaks, then with spaCy's rule-based sentencizer.
-
-    A white space token holding a line break ends the sentence before it;
-    `together` gives token ranges [start, end) that no sentence boundary may
-    cut (the spans being exported), so a span always lies in one sentence.
-    """
-    for token in doc[1:]:
-        before = doc[token.i - 1]
-        if token.is_space and has_line_break(token.text):
-            token.is_sent_start = False
-        elif before.is_space and has_line_break(before.text):
-            token.is_sent_start = True
-    for start, end in together:
-        for i in range(max(start + 1, 1), end):
-            doc[i].is_sent_start = False
-    nlp.get_pipe("sentencizer")(doc)  # decides only the tokens left undecided above
-    return list(doc.sents)
-
-
-# -- writing -----------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def staged_directory(out: Path, written: list[Path]) -> Iterator[Path]:
-    """A fresh folder beside `out` to write into; published into `out` on success.
-
-    When `out` does not exist the folder is renamed to it: it appears whole.
-    When it exists, each file is moved into it with an atomic rename (files
-    of an earlier export that this one does not write are left as they are).
-    On error or cancel the folder is removed and `out` is untouched. The
-    published paths are appended to `written`.
-    """
-    if out.exists() and not out.is_dir():
-        raise AnnotatorError(f"{out} is a file: this format writes a folder of files")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.{secrets.token_hex(4)}.partial"
-    staging.mkdir()
-    try:
-        yield staging
-        names = sorted(p.name for p in staging.iterdir())
-        try:
-            os.rename(staging, out)  # fails when out exists (or appeared meanwhile)
-        except OSError:
-            out.mkdir(exist_ok=True)
-            for name in names:
-                os.replace(staging / name, out / name)
-        written.extend(out / name for name in names)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def write_bytes(path: Path, data: bytes) -> None:
-    with atomic_write(path, "wb") as stream:
-        stream.write(data)
-
-
-def check_cancelled(cancelled: CancelCheck | None) -> None:
-    if cancelled is not None and cancelled():
-        raise Cancelled("export cancelled")
-
-
-# -- the split ---------------------------------------------------------------
 
 
 def split_of(key: str, seed: int, split: Sequence[float]) -> str:
