@@ -258,7 +258,11 @@ def _sources(paths: Iterable[str | Path], format: str, report: ImportReport) -> 
                 if any(part.startswith(".") for part in child.relative_to(path).parts):
                     continue
                 fmt = forced or format_for(child)
-                if forced is None and child.suffix == ".txt" and child.with_suffix(".ann").exists():
+                if forced is not None and child.suffix.lower() not in forced.extensions:
+                    fmt = None  # in a folder, a forced format reads only its own files
+                elif (
+                    forced is None and child.suffix == ".txt" and child.with_suffix(".ann").exists()
+                ):
                     continue  # the text of a brat document, read with its .ann
                 if fmt is None:
                     report.skipped.append(str(child))
