@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from annotator import __version__
+from annotator.cli.agreement_cmd import agreement_command
 from annotator.cli.common import db_option, open_store, user_errors
 from annotator.cli.export_cmd import export_command
 from annotator.cli.import_cmd import import_command
@@ -61,6 +62,7 @@ cli.add_command(stats_command)
 cli.add_command(preannotate_command)
 cli.add_command(export_command)
 cli.add_command(merge_command)
+cli.add_command(agreement_command)
 cli.add_command(adjudicate_command)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
+from operator import attrgetter
 
 import numpy as np
 
@@ -36,9 +37,6 @@ class SpanTable:
     def __len__(self) -> int:
         return len(self.start)
 
-    def where(self, mask: Array) -> SpanTable:
-        return SpanTable(self.article[mask], self.start[mask], self.end[mask], self.label[mask])
-
 
 @dataclass(frozen=True, slots=True)
 class Corpus:
@@ -60,20 +58,6 @@ class Corpus:
         shift = table.label * (self.length + 1)
         return table.start + shift, table.end + shift
 
-    def only_label(self, label: int) -> Corpus:
-        """The same corpus with the spans of one label alone (label indices unchanged)."""
-        spans = {name: t.where(t.label == label) for name, t in self.spans.items()}
-        return Corpus(
-            self.ids,
-            self.base,
-            self.labels,
-            self.annotators,
-            self.token_start,
-            self.token_end,
-            self.token_article,
-            spans,
-        )
-
 
 def build_corpus(
     data: AgreementInput, annotators: Sequence[str], label: str | None = None
@@ -86,7 +70,7 @@ def build_corpus(
     raw = {name: _raw_spans(articles, name) for name in annotators}
     seen = set(chain.from_iterable(labels for _, _, _, labels in raw.values()))
     labels = (label,) if label is not None else _label_order(seen)
-    index = {name: i for i, name in enumerate(labels)}
+    index = dict.fromkeys(seen, -1) | {name: i for i, name in enumerate(labels)}
     spans = {
         name: _table(articles, name, base, lengths, counts, starts, ends, names, index)
         for name, (counts, starts, ends, names) in raw.items()
@@ -137,6 +121,7 @@ def _tokens(
 
 
 RawSpans = tuple[list[int], list[int], list[int], list[str]]
+_START, _END, _LABEL = attrgetter("start"), attrgetter("end"), attrgetter("label")
 
 
 def _raw_spans(articles: tuple[ArticleInput, ...], annotator: str) -> RawSpans:
@@ -153,9 +138,9 @@ def _raw_spans(articles: tuple[ArticleInput, ...], annotator: str) -> RawSpans:
                 "compared annotator finished can be compared"
             ) from None
         counts.append(len(spans))
-        starts.extend([s.start for s in spans])
-        ends.extend([s.end for s in spans])
-        labels.extend([s.label for s in spans])
+        starts.extend(map(_START, spans))
+        ends.extend(map(_END, spans))
+        labels.extend(map(_LABEL, spans))
     return counts, starts, ends, labels
 
 
@@ -180,7 +165,7 @@ def _table(
             f"article {articles[article[k]].id}, {annotator}: span ({start[k]}, {end[k]}, "
             f"{names[k]}) is empty or outside the text"
         )
-    label = np.fromiter((index.get(n, -1) for n in names), dtype=np.int64, count=len(names))
+    label = np.fromiter(map(index.__getitem__, names), dtype=np.int64, count=len(names))
     keep = label >= 0  # other labels when one label was asked for
     article, start, end, label = article[keep], start[keep], end[keep], label[keep]
     start, end = start + base[article], end + base[article]

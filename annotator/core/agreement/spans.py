@@ -99,15 +99,18 @@ class SpanScores:
 
 def matched_pairs(corpus: Corpus, a: str, b: str, mode: Mode) -> tuple[Array, Array]:
     """Indices into a's and b's span tables of the pairs that match, one-to-one."""
+    return _all_matches(corpus, a, b)[mode]
+
+
+def _all_matches(corpus: Corpus, a: str, b: str) -> dict[Mode, tuple[Array, Array]]:
+    # Label bands keep spans of different labels apart; strict matches overlap too.
     xs, xe = corpus.keyed(corpus.spans[a])
     ys, ye = corpus.keyed(corpus.spans[b])
     i, j = overlap_pairs(xs, xe, ys, ye)
-    if mode == "strict":
-        same = (xs[i] == ys[j]) & (xe[i] == ye[j])
-        return i[same], j[same]
+    same = (xs[i] == ys[j]) & (xe[i] == ye[j])
     overlap = np.minimum(xe[i], ye[j]) - np.maximum(xs[i], ys[j])
     chosen = one_to_one(i, j, overlap)
-    return i[chosen], j[chosen]
+    return {"strict": (i[same], j[same]), "lenient": (i[chosen], j[chosen])}
 
 
 def one_to_one(i: Array, j: Array, weight: Array) -> Array:
@@ -172,7 +175,8 @@ def _assign(i: Array, j: Array, weight: Array) -> Array:
         matrix[ri, ci] = big + weight[edges]
         r, c = linear_sum_assignment(matrix, maximize=True)
         lookup = {(int(x), int(y)): int(e) for x, y, e in zip(ri, ci, edges, strict=True)}
-        picked.append(np.array([lookup[p] for p in zip(r.tolist(), c.tolist()) if p in lookup]))
+        chosen = zip(r.tolist(), c.tolist(), strict=True)
+        picked.append(np.array([lookup[p] for p in chosen if p in lookup], dtype=np.int64))
     return np.concatenate(picked).astype(np.int64)
 
 
@@ -186,8 +190,7 @@ def pair_scores(corpus: Corpus, a: str, b: str) -> dict[Mode, SpanScores]:
     reference = reference.reshape(n_articles, n_labels)
     predicted = predicted.reshape(n_articles, n_labels)
     out: dict[Mode, SpanScores] = {}
-    for mode in MODES:
-        i, _ = matched_pairs(corpus, a, b, mode)
+    for mode, (i, _) in _all_matches(corpus, a, b).items():
         matched = np.bincount(A.article[i] * n_labels + A.label[i], minlength=cells)
         matched = matched.reshape(n_articles, n_labels)
         out[mode] = SpanScores(

@@ -113,6 +113,29 @@ class Articles:
         """Every article id in import order."""
         return [r[0] for r in self._store.db.execute("SELECT id FROM articles ORDER BY seq")]
 
+    def token_offsets(self, ids: Sequence[str], tokenizer: str) -> dict[str, bytes]:
+        """Cached token offsets of these articles made by `tokenizer` (missing ones absent)."""
+        found: dict[str, bytes] = {}
+        for i in range(0, len(ids), 500):
+            part = list(ids[i : i + 500])
+            marks = ", ".join("?" * len(part))
+            found.update(
+                self._store.db.execute(
+                    f"SELECT article_id, offsets FROM article_tokens WHERE tokenizer = ?"
+                    f" AND article_id IN ({marks})",
+                    [tokenizer, *part],
+                ).fetchall()
+            )
+        return found
+
+    def save_token_offsets(self, tokenizer: str, offsets: dict[str, bytes]) -> None:
+        with self._store.transaction():
+            self._store.db.conn.executemany(
+                "INSERT OR REPLACE INTO article_tokens (article_id, tokenizer, offsets)"
+                " VALUES (?, ?, ?)",
+                [(article_id, tokenizer, data) for article_id, data in offsets.items()],
+            )
+
     def first(self) -> str | None:
         row = self._store.db.execute("SELECT id FROM articles ORDER BY seq LIMIT 1").fetchone()
         return row[0] if row else None

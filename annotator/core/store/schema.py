@@ -224,3 +224,19 @@ def _merged_events(db: Database) -> None:
     annotators share an id but not their later events.
     """
     db.execute("CREATE TABLE merged_events (fingerprint TEXT PRIMARY KEY) WITHOUT ROWID")
+
+
+@MIGRATIONS(name="0006_article_tokens")
+def _article_tokens(db: Database) -> None:
+    """Token offsets by article, made once by the French tokenizer and kept.
+
+    Agreement and evaluation count tokens; tokenizing 10k articles again for
+    every run would take longer than all the measures together.
+    """
+    db.execute(
+        "CREATE TABLE article_tokens ("
+        " article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,"
+        " tokenizer TEXT NOT NULL,"  # e.g. spacy-3.8.18/fr: another one recomputes them
+        " offsets BLOB NOT NULL"  # int32 little-endian (start, end) pairs
+        ") WITHOUT ROWID"
+    )

@@ -10,11 +10,13 @@ transaction.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from sqlite_utils import Database
 
+from annotator.core.records import Span
 from annotator.core.store import connection
 
 
@@ -103,6 +105,24 @@ class Store:
                 [annotator],
             )
         ]
+
+    def spans_by_article(
+        self, ids: Sequence[str], annotators: Sequence[str]
+    ) -> dict[str, dict[str, list[Span]]]:
+        """{article: {annotator: spans}} for many articles, in one pass over the table."""
+        out: dict[str, dict[str, list[Span]]] = {i: {n: [] for n in annotators} for i in ids}
+        marks = ", ".join("?" * len(annotators))
+        rows = self.db.execute(
+            'SELECT n.article_id, a.name, n.start, n."end", n.label, n.attrs FROM annotations n'
+            f" JOIN annotators a ON a.id = n.annotator_id WHERE a.name IN ({marks})",
+            list(annotators),
+        )
+        for article_id, name, start, end, label, attrs in rows:
+            if article_id in out:
+                out[article_id][name].append(
+                    Span(start, end, label, json.loads(attrs) if attrs != "{}" else {})
+                )
+        return out
 
     def integrity_check(self) -> list[str]:
         """SQLite's own check plus foreign keys; an empty list means sound."""
