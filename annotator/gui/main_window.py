@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
         self._action(article, "Skip", lambda: self.session.set_status(Status.SKIPPED))
         self._action(article, "Flag with a comment…", self._flag)
         team = menus.addMenu("&Team")
+        self._action(team, "Agreement…", self.start_agreement)
         self._action(team, "Review disagreements…", self.open_review)
         helper = menus.addMenu("&Help")
         self._action(helper, "Keys", self.show_cheat_sheet, "F1")
@@ -238,6 +239,24 @@ class MainWindow(QMainWindow):
         self._review = window  # keep it alive
         return window
 
+    def start_agreement(self) -> bool:
+        """Measure agreement in the worker; the view opens when it is done."""
+
+        def task(store, progress, cancelled):  # type: ignore[no-untyped-def]
+            from annotator.core.team_agreement import team_agreement
+
+            return team_agreement(store, progress=progress, cancelled=cancelled)
+
+        return self.tasks.start("Measuring agreement", task)
+
+    def show_agreement(self, report) -> QWidget:  # type: ignore[no-untyped-def]
+        from annotator.gui.agreement_window import AgreementWindow
+
+        window = AgreementWindow(report, lambda names, article: self.open_review(names, article))
+        window.show()
+        self._agreement = window  # keep it alive
+        return window
+
     # -- long work ------------------------------------------------------------
 
     def start_preannotation(self, model: str | None = None) -> bool:
@@ -287,6 +306,10 @@ class MainWindow(QMainWindow):
         return self.tasks.start("Exporting", task)
 
     def _task_finished(self, name: str, result: object) -> None:
+        if name == "Measuring agreement":
+            self.show_agreement(result)
+            self.taskDone.emit(name, result)
+            return
         if name == "Pre-annotating":
             result, tokenize = result  # type: ignore[misc]
             self.session.set_tokenizer(tokenize)
