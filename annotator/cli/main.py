@@ -9,6 +9,7 @@ import click
 from annotator import __version__
 from annotator.cli.agreement_cmd import agreement_command
 from annotator.cli.common import db_option, open_store, user_errors
+from annotator.cli.evaluate_cmd import evaluate_command
 from annotator.cli.export_cmd import export_command
 from annotator.cli.import_cmd import import_command
 from annotator.cli.list_cmd import list_command
@@ -63,6 +64,7 @@ cli.add_command(preannotate_command)
 cli.add_command(export_command)
 cli.add_command(merge_command)
 cli.add_command(agreement_command)
+cli.add_command(evaluate_command)
 cli.add_command(adjudicate_command)
 
 

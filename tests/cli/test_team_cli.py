@@ -40,3 +40,22 @@ def test_merge_agreement_adjudicate_export(tmp_path: Path, corpus_dir: Path) -> 
     exported = run("export", "--format", "jsonl", "--source", "gold", "--out", out, "--db", lead)
     assert exported.returncode == 0, exported.stderr
     assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_evaluate_command_equals_the_core(tmp_path: Path, corpus_dir: Path) -> None:
+    db = tmp_path / "team.db"
+    with machine(db, corpus_dir) as store:
+        annotate(store, "alice")
+        annotate(store, "bob", reject_first=True)
+        annotate(store, "carol")
+    assert run("adjudicate", "--auto", "--rule", "majority", "--db", db).returncode == 0
+    result = run("evaluate", "--source", "bob", "--json", "--db", db)
+    assert result.returncode == 0, result.stderr
+    from annotator.core.evaluation import evaluate
+
+    with Store.open(db) as store:
+        expected = evaluate(store, source="bob", against="gold").to_json()
+    assert json.loads(result.stdout) == json.loads(json.dumps(expected))
+    assert expected["strict"]["micro"]["recall"] == 0.5  # bob left one of two gold spans out
+    table = run("evaluate", "--source", "bob", "--db", db).stdout
+    assert "Confusion" in table
