@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
         team = menus.addMenu("&Team")
         self._action(team, "Agreement…", self.start_agreement)
         self._action(team, "Review disagreements…", self.open_review)
+        self._action(team, "Evaluate against gold…", self._evaluate)
         helper = menus.addMenu("&Help")
         self._action(helper, "Keys", self.show_cheat_sheet, "F1")
         self._action(helper, "Annotation guidelines", self._guidelines)
@@ -257,6 +258,21 @@ class MainWindow(QMainWindow):
         self._agreement = window  # keep it alive
         return window
 
+    def _evaluate(self) -> None:
+        from annotator.gui.evaluation_window import EvaluationDialog
+
+        dialog = EvaluationDialog(self.session.store, self)
+        if dialog.exec() == EvaluationDialog.DialogCode.Accepted:
+            self.start_evaluation(**dialog.options())
+
+    def start_evaluation(self, **options) -> bool:  # type: ignore[no-untyped-def]
+        def task(store, progress, cancelled):  # type: ignore[no-untyped-def]
+            from annotator.core.evaluation import evaluate
+
+            return evaluate(store, progress=progress, cancelled=cancelled, **options)
+
+        return self.tasks.start("Evaluating", task)
+
     # -- long work ------------------------------------------------------------
 
     def start_preannotation(self, model: str | None = None) -> bool:
@@ -308,6 +324,13 @@ class MainWindow(QMainWindow):
     def _task_finished(self, name: str, result: object) -> None:
         if name == "Measuring agreement":
             self.show_agreement(result)
+            self.taskDone.emit(name, result)
+            return
+        if name == "Evaluating":
+            from annotator.gui.evaluation_window import EvaluationWindow
+
+            self._evaluation = EvaluationWindow(result)  # type: ignore[arg-type]
+            self._evaluation.show()
             self.taskDone.emit(name, result)
             return
         if name == "Pre-annotating":

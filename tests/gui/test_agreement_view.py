@@ -51,3 +51,35 @@ def test_agreement_view_from_the_menu_to_review(qtbot, tmp_path: Path, corpus_di
     view.grab().save(str(tmp_path / "agreement.png"))
     qtbot.keyClick(review.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     window.close()
+
+
+def test_export_and_evaluation_run_in_the_worker(qtbot, tmp_path: Path, corpus_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from annotator.core.adjudication import auto
+    from annotator.core.evaluation import evaluate
+
+    db = tmp_path / "team.db"
+    with machine(db, corpus_dir) as store:
+        annotate(store, "alice")
+        annotate(store, "bob", reject_first=True)
+        annotate(store, "carol")
+        auto(store, rule="majority")
+        expected = evaluate(store, source="alice", against="gold")
+    window = make_window(qtbot, db, "lead", tmp_path)
+    with qtbot.waitSignal(window.taskDone, timeout=60_000) as done:
+        window.start_evaluation(source="alice", against="gold")
+    assert done.args[1].to_json() == expected.to_json()
+    table = window._evaluation.scores
+    assert (
+        table.item(table.rowCount() - 1, 3).text()
+        == f"{expected.scores['strict'].micro.f1 * 100:.1f}"
+    )
+    qtbot.addWidget(window._evaluation)
+
+    out = tmp_path / "spacy"
+    with qtbot.waitSignal(window.taskDone, timeout=60_000) as done:
+        window.start_export(
+            format="spacy", out=out, source="gold", status="all", split=(0.5, 0.5, 0.0), seed=1
+        )
+    assert done.args[1].articles == 2
+    assert sorted(p.name for p in out.iterdir()) <= ["dev.spacy", "train.spacy"]
+    window.close()
