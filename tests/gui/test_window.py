@@ -148,3 +148,17 @@ def test_preannotation_runs_in_the_background_and_can_be_cancelled(
     assert finished.args[1].cancelled
     assert window.session.editor.tokenize.__name__ == "tokenize"  # spaCy's, not the regex
     window.close()
+
+
+def test_layout_and_last_article_reopen_where_they_were(
+    qtbot, prepared_db: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    first = make_window(qtbot, prepared_db, "alice", tmp_path)
+    qtbot.keyClick(first.view, Qt.Key.Key_PageDown)
+    second_article = first.session.article_id
+    first.spans_dock.hide()
+    first.close()
+    again = make_window(qtbot, prepared_db, "alice", tmp_path)  # same settings file
+    assert again.session.article_id == second_article
+    assert not again.spans_dock.isVisible()  # the dock layout came back as it was
+    again.close()
