@@ -138,12 +138,9 @@ class _SpanTarget:
         if not spans_by_article:
             return
         if self.annotator is not None:
-            for article_id, spans in spans_by_article.items():
-                stored = self._store.annotations.import_spans(self.annotator, article_id, spans)
-                if stored or not spans:
-                    report.spans += stored
-                else:
-                    report.already_annotated.append(article_id)
+            stored = self._store.annotations.import_many(self.annotator, spans_by_article)
+            report.spans += sum(stored.values())
+            report.already_annotated += [i for i in spans_by_article if i not in stored]
         elif self.as_suggestions:
             if self._set_id is None:
                 stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")

@@ -173,36 +173,90 @@ class Annotations:
     ) -> int:
         """Store spans read from another tool as this annotator's work, marked done.
 
-        Logged for audit, but not an undoable action of the annotator's. Returns
-        how many were stored; none when the annotator already has work here.
+        Returns how many were stored; none when the annotator already has work here.
         """
+        return self.import_many(annotator, {article_id: spans}, status).get(article_id, 0)
+
+    def import_many(
+        self, annotator: str, spans_by_article: dict[str, list[Span]], status: Status = Status.DONE
+    ) -> dict[str, int]:
+        """`import_spans` for many articles in one transaction, written in bulk.
+
+        Logged for audit (kind `annotation.import`), but not an undoable action
+        of the annotator's. Articles where the annotator already has work are
+        left as they are (absent from the result).
+        """
+        db = self._store.db
+        stored: dict[str, int] = {}
         with self._store.transaction():
             annotator_id = self._store.annotators.id_of(annotator)
-            if self._store.db.execute(
-                "SELECT 1 FROM annotations WHERE annotator_id = ? AND article_id = ? LIMIT 1",
-                [annotator_id, article_id],
-            ).fetchone():
-                return 0
-            changes: list[Change] = []
-            for span in spans:
-                self._check(article_id, span)
-                state = self._insert(annotator_id, article_id, span, Origin.IMPORTED, None, changes)
-                changes[-1] = Change(
-                    "annotation.import", article_id, str(state["id"]), None, changes[-1].after
+            ids = list(spans_by_article)
+            busy = set()
+            for i in range(0, len(ids), 500):
+                part = ids[i : i + 500]
+                marks = ", ".join("?" * len(part))
+                busy.update(
+                    r[0]
+                    for r in db.execute(
+                        f"SELECT DISTINCT article_id FROM annotations WHERE annotator_id = ?"
+                        f" AND article_id IN ({marks})",
+                        [annotator_id, *part],
+                    )
                 )
-            before = self._store.statuses._state(annotator_id, article_id)
-            after = {
-                "article_id": article_id,
-                "annotator_id": annotator_id,
-                "status": Status(status).value,
-                "comment": None,
-                "updated_at": now(),
-            }
-            key = f"{annotator_id}/{article_id}"
-            self._store.statuses._write_state(key, after)
-            changes.append(Change("status.import", article_id, key, before, after))
-            self._store.events.log(annotator_id, changes)
-        return len(spans)
+            texts = dict(self._store.articles.texts([i for i in ids if i not in busy]))
+            row = db.execute(
+                "SELECT seq FROM sqlite_sequence WHERE name = 'annotations'"
+            ).fetchone()
+            next_id = max(
+                row[0] if row else 0,
+                db.execute("SELECT coalesce(max(id), 0) FROM annotations").fetchone()[0],
+            )
+            stamp = now()
+            rows, changes = [], []
+            for article_id, text in texts.items():
+                for span in spans_by_article[article_id]:
+                    _check_span(article_id, text, span)
+                    next_id += 1
+                    state = {
+                        "id": next_id,
+                        "article_id": article_id,
+                        "annotator_id": annotator_id,
+                        "start": span.start,
+                        "end": span.end,
+                        "label": span.label,
+                        "attrs": json.dumps(span.attrs, ensure_ascii=False, sort_keys=True),
+                        "origin": Origin.IMPORTED.value,
+                        "suggestion_id": None,
+                        "created_at": stamp,
+                        "updated_at": stamp,
+                    }
+                    rows.append([state[c] for c in _ANNOTATION_COLUMNS])
+                    changes.append(
+                        Change("annotation.import", article_id, str(next_id), None, _public(state))
+                    )
+                key = f"{annotator_id}/{article_id}"
+                before = self._store.statuses._state(annotator_id, article_id)
+                after = {
+                    "article_id": article_id,
+                    "annotator_id": annotator_id,
+                    "status": Status(status).value,
+                    "comment": None,
+                    "updated_at": stamp,
+                }
+                self._store.statuses._write_state(key, after)
+                changes.append(Change("status.import", article_id, key, before, after))
+                stored[article_id] = len(spans_by_article[article_id])
+            db.conn.executemany(
+                "INSERT INTO annotations ("
+                + ", ".join(f'"{c}"' for c in _ANNOTATION_COLUMNS)
+                + ") VALUES ("
+                + ", ".join("?" * len(_ANNOTATION_COLUMNS))
+                + ")",
+                rows,
+            )
+            if changes:
+                self._store.events.log(annotator_id, changes)
+        return stored
 
     def update(
         self,
@@ -475,6 +529,21 @@ class Statuses:
             " (article_id, annotator_id, status, comment, updated_at) VALUES (?, ?, ?, ?, ?)",
             [article_id, int(annotator_id), state["status"], state["comment"], state["updated_at"]],
         )
+
+
+def _check_span(article_id: str, text: str, span: Span) -> None:
+    if not (0 <= span.start < span.end <= len(text)):
+        raise InvalidSpan(
+            f"article {article_id}: span {span.start}-{span.end} is outside the text"
+            f" (0-{len(text)})"
+        )
+    covered = text[span.start : span.end]
+    if covered != covered.strip():
+        raise InvalidSpan(
+            f"article {article_id}: span {span.start}-{span.end} starts or ends with white space"
+        )
+    if not span.label.strip():
+        raise InvalidSpan(f"article {article_id}: a span needs a label")
 
 
 def _span(state: dict[str, Any]) -> Span:
