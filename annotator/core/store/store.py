@@ -22,12 +22,14 @@ from annotator.core.store import connection
 
 class Store:
     def __init__(self, db: Database, path: Path, backup: Path | None = None) -> None:
-        from annotator.core.store.annotations import Annotations, Annotators, Statuses
+        from annotator.core.store.annotations import Annotations
+        from annotator.core.store.annotators import Annotators
         from annotator.core.store.articles import Articles
         from annotator.core.store.documents import Documents
         from annotator.core.store.events import Events
         from annotator.core.store.gold import Gold
         from annotator.core.store.stats import Stats
+        from annotator.core.store.statuses import Statuses
         from annotator.core.store.suggestions import Suggestions
 
         self.db = db
