@@ -38,3 +38,17 @@ def too_large(where: str, chars: int, options: ReadOptions) -> InputError:
         f"article too large: {chars / 1e6:.1f} million characters "
         f"(the limit is {options.max_chars / 1e6:.1f} million; raise it with --max-chars)",
     )
+
+
+def record_text(
+    record: object, where: str, options: ReadOptions, what: str = "record"
+) -> str | InputError:
+    """The `text` of a JSON record, or why there is none to read."""
+    if not isinstance(record, dict):
+        return InputError(where, f"expected a JSON object, found {type(record).__name__}")
+    text = record.get("text")
+    if not isinstance(text, str):
+        return InputError(where, f'no "text" string in this {what}')
+    if len(text) > options.max_chars:
+        return too_large(where, len(text), options)
+    return text

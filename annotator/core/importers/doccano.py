@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.importers.base import Format, Read, ReadOptions, too_large
+from annotator.core.importers.base import Format, Read, ReadOptions, record_text
 from annotator.core.importers.jsonl_spans import checked_span, json_records
 from annotator.core.records import ArticleDraft, Span
 
@@ -63,15 +63,9 @@ def with_label_map(label_map: Mapping[int, str]) -> Format:
 def _record(
     record: Any, where: str, source: str, options: ReadOptions, label_map: Mapping[int, str]
 ) -> Iterator[ArticleDraft | InputError]:
-    if not isinstance(record, dict):
-        yield InputError(where, f"expected a JSON object, found {type(record).__name__}")
-        return
-    text = record.get("text")
-    if not isinstance(text, str):
-        yield InputError(where, 'no "text" string in this record')
-        return
-    if len(text) > options.max_chars:
-        yield too_large(where, len(text), options)
+    text = record_text(record, where, options)
+    if isinstance(text, InputError):
+        yield text
         return
     meta: dict[str, Any] = {}
     if isinstance(record.get("meta"), dict):

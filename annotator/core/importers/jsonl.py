@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.importers.base import Format, Read, ReadOptions, too_large
+from annotator.core.importers.base import Format, Read, ReadOptions, record_text, too_large
 from annotator.core.importers.jsonl_spans import spans_from_record
 from annotator.core.records import ArticleDraft
 
@@ -43,13 +43,9 @@ def _parse(raw: bytes, where: str, source: str, options: ReadOptions) -> Article
         return InputError(where, f"undecodable bytes: JSON Lines must be UTF-8 ({error.reason})")
     except json.JSONDecodeError as error:
         return InputError(where, f"invalid JSON: {error.msg} (column {error.colno})")
-    if not isinstance(record, dict):
-        return InputError(where, f"expected a JSON object, found {type(record).__name__}")
-    text = record.get("text")
-    if not isinstance(text, str):
-        return InputError(where, 'no "text" string in this record')
-    if len(text) > options.max_chars:
-        return too_large(where, len(text), options)
+    text = record_text(record, where, options)
+    if isinstance(text, InputError):
+        return text
     try:
         spans = spans_from_record(record, where)  # our own export form, if it has spans
     except InputError as error:

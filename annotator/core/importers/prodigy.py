@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.importers.base import Format, Read, ReadOptions, too_large
+from annotator.core.importers.base import Format, Read, ReadOptions, record_text
 from annotator.core.importers.jsonl_spans import checked_span, json_records
 from annotator.core.records import ArticleDraft, Span
 
@@ -54,15 +54,9 @@ def read(path: Path, options: ReadOptions) -> Iterator[Read]:
 def _task(
     record: Any, where: str, source: str, options: ReadOptions
 ) -> Iterator[ArticleDraft | InputError]:
-    if not isinstance(record, dict):
-        yield InputError(where, f"expected a JSON object, found {type(record).__name__}")
-        return
-    text = record.get("text")
-    if not isinstance(text, str):
-        yield InputError(where, 'no "text" string in this task')
-        return
-    if len(text) > options.max_chars:
-        yield too_large(where, len(text), options)
+    text = record_text(record, where, options, "task")
+    if isinstance(text, InputError):
+        yield text
         return
     prodigy: dict[str, Any] = {k: record[k] for k in _KEPT if k in record}
     if isinstance(record.get("meta"), dict):
