@@ -13,7 +13,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import QBrush, QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from annotator.core.editing import Item
 from annotator.gui.colors import label_color
@@ -35,6 +35,7 @@ class SpanHighlighter(QSyntaxHighlighter):
     def __init__(self, document: QTextDocument, color_of: ColorOf = by_label) -> None:
         super().__init__(document)
         self._color_of = color_of
+        self._formats: dict[tuple, QTextCharFormat] = {}
         self._line_starts: list[int] = [0]
         self._offsets = Utf16Map("")
         self._by_block: dict[int, list[Item]] = defaultdict(list)
@@ -84,14 +85,25 @@ class SpanHighlighter(QSyntaxHighlighter):
             covering, key=lambda i: (not i.is_suggestion, -(i.span.end - i.span.start))
         )
         top = ordered[-1]
+        beneath = ordered[-2] if len(ordered) > 1 else None
+        # Few distinct looks: make each once (thousands of spans share them).
+        key = (self._color_key(top), self._color_key(beneath) if beneath else None)
+        fmt = self._formats.get(key)
+        if fmt is None:
+            fmt = self._formats[key] = self._make_format(top, beneath)
+        return fmt
+
+    def _color_key(self, item: Item) -> tuple[str, str]:
+        return (self._color_of(item, 255).name(), item.kind)
+
+    def _make_format(self, top: Item, beneath: Item | None) -> QTextCharFormat:
         fmt = QTextCharFormat()
         alpha = _SUGGESTION_ALPHA if top.is_suggestion else _ANNOTATION_ALPHA
-        fmt.setBackground(self._color_of(top, alpha))
+        fmt.setBackground(QBrush(self._color_of(top, alpha)))
         if top.is_suggestion:
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
             fmt.setUnderlineColor(self._color_of(top, 255))
-        if len(ordered) > 1:
-            beneath = ordered[-2]
+        if beneath is not None:
             fmt.setFontOverline(True)
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
             fmt.setUnderlineColor(self._color_of(beneath, 255))
