@@ -72,7 +72,7 @@ class ArticleEditor:
             Item("suggestion", s.id, s.span) for s in document.suggestions if s.id not in decided
         ]
         items += [_annotation_item(a) for a in document.annotations]
-        self.items = {i.key: i for i in sorted(items, key=_order)}
+        self.items = {i.key: i for i in sorted(items, key=order_key)}
         if self.focus not in self.items:
             self.focus = None
         return Edit(added=tuple(self.items.values()), focus=self.focus, reloaded=True)
@@ -98,7 +98,7 @@ class ArticleEditor:
         return self._tokens
 
     def ordered(self) -> list[Item]:
-        return sorted(self.items.values(), key=_order)
+        return sorted(self.items.values(), key=order_key)
 
     def focused(self) -> Item | None:
         return self.items.get(self.focus) if self.focus else None
@@ -261,7 +261,7 @@ def _annotation_item(annotation: Annotation) -> Item:
     return Item("annotation", annotation.id, annotation.span, annotation.origin)
 
 
-def _order(item: Item) -> tuple[int, int, int]:
+def order_key(item: Item) -> tuple[int, int, int]:
     return (item.span.start, item.span.end, 0 if item.kind == "annotation" else 1)
 
 

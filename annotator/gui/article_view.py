@@ -62,7 +62,7 @@ class ArticleView(QPlainTextEdit):
         editor = self.session.editor
         text = editor.text
         self._offsets = Utf16Map(text)
-        self._highlighter.set_items(text, editor.items.values())
+        self._highlighter.set_items(text, editor.items.values(), self._offsets)
         self.setPlainText(text)
         self._scroll_to_focus()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
@@ -40,10 +41,10 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._offsets = Utf16Map("")
         self._by_block: dict[int, list[Item]] = defaultdict(list)
 
-    def set_items(self, text: str, items: Iterable[Item]) -> None:
+    def set_items(self, text: str, items: Iterable[Item], offsets: Utf16Map | None = None) -> None:
         """Index spans by line; call before the text is put in the document."""
-        self._line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-        self._offsets = Utf16Map(text)
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self._offsets = offsets or Utf16Map(text)
         self._by_block = defaultdict(list)
         for item in items:
             self._index(item)

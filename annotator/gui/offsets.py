@@ -8,12 +8,15 @@ in Qt. Text without such characters needs no table at all.
 from __future__ import annotations
 
 import bisect
+import re
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 class Utf16Map:
     def __init__(self, text: str) -> None:
         # Python offsets of the astral characters, each worth 2 UTF-16 units.
-        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+        self._astral = [m.start() for m in _ASTRAL.finditer(text)]
         self._qt = [i + n + 1 for n, i in enumerate(self._astral)]  # Qt offset just after each
 
     def to_qt(self, position: int) -> int:

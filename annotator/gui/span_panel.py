@@ -6,13 +6,14 @@ any other action (a suggestion edited this way is accepted as edited).
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from annotator.core.editing import Edit, Item
+from annotator.core.editing import Edit, Item, order_key
 from annotator.gui.colors import label_color
 from annotator.gui.session import Session
 
@@ -41,8 +42,21 @@ class SpanTableModel(QAbstractTableModel):
         return self._items[row]
 
     def _on_edit(self, edit: Edit) -> None:
-        if edit.removed or edit.added:
+        """Remove and insert just the rows an edit names: a reset of thousands is slow."""
+        if edit.reloaded or len(edit.removed) + len(edit.added) > 50:
             self.reset()
+            return
+        for item in edit.removed:
+            row = self.row_of(item.key)
+            if row is not None:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._items[row]
+                self.endRemoveRows()
+        for item in edit.added:
+            row = bisect.bisect_left([order_key(i) for i in self._items], order_key(item))
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._items.insert(row, item)
+            self.endInsertRows()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._items)
@@ -125,9 +139,10 @@ class SpanPanel(QTableView):
         )
         self.verticalHeader().setVisible(False)
         self.setWordWrap(False)
+        # Fixed widths: sizing to contents would measure every row of a long article.
         header = self.horizontalHeader()
-        for column in range(len(COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column, width in enumerate((64, 200, 84, 70, 76, 84, 90)):
+            header.resizeSection(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.clicked.connect(lambda index: session.set_focus(self.span_model.item(index.row()).key))
         session.edited.connect(self._follow_focus)

@@ -109,10 +109,15 @@ class Suggestions:
                 return []
             set_id = newest.id
         return [
-            Suggestion(r[0], r[1], r[2], Span(r[3], r[4], r[5], json.loads(r[6])))
+            Suggestion(r[0], r[1], r[2], Span(r[3], r[4], r[5], _attrs(r[6])))
             for r in self._store.db.execute(
                 'SELECT id, set_id, article_id, start, "end", label, attrs FROM suggestions'
                 " WHERE article_id = ? AND set_id = ? ORDER BY start, id",
                 [article_id, set_id],
             )
         ]
+
+
+def _attrs(text: str) -> dict:
+    # Most spans have no attributes: skip the JSON parser for them.
+    return {} if text == "{}" else json.loads(text)
