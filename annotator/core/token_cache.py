@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from importlib import metadata
 
 import numpy as np
 
@@ -11,9 +12,8 @@ from annotator.core.store import Store
 
 
 def tokenizer_name() -> str:
-    import spacy
-
-    return f"spacy-{spacy.__version__}/fr"
+    # Read from the package metadata: importing spaCy only to ask takes seconds.
+    return f"spacy-{metadata.version('spacy')}/fr"
 
 
 def article_tokens(
