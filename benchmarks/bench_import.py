@@ -28,27 +28,35 @@ import argparse
 import hashlib
 import json
 import os
-import platform
 import random
-import re
-import resource
 import shutil
 import sqlite3
-import statistics
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import generate
+from common import (
+    OUT,
+    REPORT,
+    cpu_seconds,
+    db_bytes,
+    fresh_db,
+    generated_input,
+    machine,
+    measured_on,
+    ms_stats,
+    peak_mb,
+    rss_mb,
+    run_child,
+    snapshot_code,
+    suggestion_spans,
+    verdict,
+    write_section,
+)
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-OUT = HERE / "out"
 CODE = OUT / "code"  # the copy of annotator/ that the children import
-REPORT = ROOT / "BENCHMARKS.md"
 START, END = "<!-- bench_import:start -->", "<!-- bench_import:end -->"
 BATCH = 500
 ANNOTATOR = "bench"
@@ -59,46 +67,7 @@ TARGET_PEAK_MB = 500.0
 TARGET_RATIO = 0.5
 TARGET_READ_MS = 5.0
 
-INTRO = """\
-# Benchmarks
-
-Measured numbers for Annotator on a synthetic French news corpus
-(`benchmarks/generate.py`: sentences of the sample articles cut at their
-commas and recombined, about 400 words an article, 1% lightly edited copies).
-Each section is written by the script named in it; rerun the script to update
-its section. How to run them: `benchmarks/README.md`.
-"""
-
-
 # -- children: each measured run in its own process -------------------------------------
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-def _cpu_seconds() -> float:
-    """CPU time of this process so far: close to wall time unless the machine is busy."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def _fresh(db: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-
-
-def _db_bytes(db: Path) -> int:
-    return sum(
-        Path(f"{db}{s}").stat().st_size for s in ("", "-wal") if Path(f"{db}{s}").exists()
-    )
 
 
 def _table_sizes(db: Path) -> dict[str, int]:
@@ -121,9 +90,9 @@ def child_ours(source: Path, db: Path, fresh: bool = True) -> dict[str, Any]:
     from annotator.core.store import Store
 
     if fresh:
-        _fresh(db)
-    rss_before = _rss_mb()
-    cpu = _cpu_seconds()
+        fresh_db(db)
+    rss_before = rss_mb()
+    cpu = cpu_seconds()
     started = time.perf_counter()
     store = Store.open(db)
     opened = time.perf_counter()
@@ -131,8 +100,8 @@ def child_ours(source: Path, db: Path, fresh: bool = True) -> dict[str, Any]:
     imported = time.perf_counter()
     store.close()
     seconds = time.perf_counter() - started
-    cpu = _cpu_seconds() - cpu
-    peak = _peak_mb()
+    cpu = cpu_seconds() - cpu
+    peak = peak_mb()
     conn = sqlite3.connect(db)
     planted, found, extra = conn.execute(
         "SELECT count(*) FILTER (WHERE json_extract(meta, '$.near_copy_of') IS NOT NULL),"
@@ -159,7 +128,7 @@ def child_ours(source: Path, db: Path, fresh: bool = True) -> dict[str, Any]:
         "planted_copies": planted,
         "planted_found": found,
         "unplanted_clustered": extra,
-        "db_bytes": _db_bytes(db),
+        "db_bytes": db_bytes(db),
         "tables": _table_sizes(db),
         "rss_before_mb": rss_before,
         "peak_mb": peak,
@@ -167,9 +136,9 @@ def child_ours(source: Path, db: Path, fresh: bool = True) -> dict[str, Any]:
 
 
 def child_baseline(source: Path, db: Path, fts: bool = False) -> dict[str, Any]:
-    _fresh(db)
-    rss_before = _rss_mb()
-    cpu = _cpu_seconds()
+    fresh_db(db)
+    rss_before = rss_mb()
+    cpu = cpu_seconds()
     started = time.perf_counter()
     insert_seconds = 0.0
     conn = sqlite3.connect(db, isolation_level=None)
@@ -221,42 +190,14 @@ def child_baseline(source: Path, db: Path, fts: bool = False) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
-        "cpu_seconds": _cpu_seconds() - cpu,
+        "cpu_seconds": cpu_seconds() - cpu,
         "insert_seconds": insert_seconds,
         "articles": count,
         "text_bytes": text_bytes,
         "input_bytes": source.stat().st_size,
-        "db_bytes": _db_bytes(db),
+        "db_bytes": db_bytes(db),
         "rss_before_mb": rss_before,
-        "peak_mb": _peak_mb(),
-    }
-
-
-def _suggestions_for(rng: random.Random, text: str, count: int) -> list[Any]:
-    from annotator.core.records import LABELS, Span
-
-    words = [m.span() for m in re.finditer(r"\w+(?:[-’']\w+)*", text)]
-    picked = sorted(rng.sample(range(len(words) - 1), min(count, len(words) - 1)))
-    spans, last_end = [], -1
-    for i in picked:
-        start, end = words[i]
-        if start < last_end:
-            continue
-        if rng.random() < 0.3:  # some two-word spans, like "Igor Konachenkov"
-            end = words[i + 1][1]
-        attrs = {"score": round(rng.uniform(0.5, 1.0), 3)} if rng.random() < 0.5 else {}
-        spans.append(Span(start, end, rng.choice(LABELS), attrs))
-        last_end = end
-    return spans
-
-
-def _ms_stats(samples_ns: list[int]) -> dict[str, float]:
-    ms = sorted(s / 1e6 for s in samples_ns)
-    return {
-        "n": len(ms),
-        "median_ms": statistics.median(ms),
-        "p95_ms": ms[max(0, round(0.95 * len(ms)) - 1)],
-        "max_ms": ms[-1],
+        "peak_mb": peak_mb(),
     }
 
 
@@ -272,7 +213,7 @@ def child_reads(db: Path, reads: int, accepts: int, per_article: int, seed: int)
     started = time.perf_counter()
     for i in range(0, len(sample), 100):
         chunk = {
-            aid: _suggestions_for(rng, store.articles.get(aid).text, per_article)
+            aid: suggestion_spans(rng, store.articles.get(aid).text, per_article)
             for aid in sample[i : i + 100]
         }
         total += sum(len(v) for v in chunk.values())
@@ -311,10 +252,10 @@ def child_reads(db: Path, reads: int, accepts: int, per_article: int, seed: int)
         "suggestions_per_article": total / max(1, len(sample)),
         "suggestions_add_seconds": add_seconds,
         "spans_read": spans,
-        "load": _ms_stats(load_ns),
-        "accept": _ms_stats(accept_ns),
+        "load": ms_stats(load_ns),
+        "accept": ms_stats(accept_ns),
         "accept_synchronous": {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(sync, sync),
-        "peak_mb": _peak_mb(),
+        "peak_mb": peak_mb(),
     }
 
 
@@ -326,7 +267,7 @@ def child_profile(source: Path, db: Path, top: int) -> dict[str, Any]:
     from annotator.core.importing import import_paths
     from annotator.core.store import Store
 
-    _fresh(db)
+    fresh_db(db)
     store = Store.open(db)
     profiler = cProfile.Profile()
     profiler.enable()
@@ -345,91 +286,12 @@ def child_profile(source: Path, db: Path, top: int) -> dict[str, Any]:
 # -- parent: generate inputs, run the children, write the report ------------------------
 
 
-def snapshot_code() -> str:
-    """Copy annotator/ aside so every child runs the same code; return its fingerprint.
-
-    Others may change the package while a long run goes on: without the copy,
-    sizes run later would measure different code from sizes run earlier.
-    """
-    target = CODE / "annotator"
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(ROOT / "annotator", target, ignore=shutil.ignore_patterns("__pycache__"))
-    digest = hashlib.sha256()
-    for path in sorted(target.rglob("*.py")):
-        digest.update(path.relative_to(CODE).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
 def _run_child(*args: str) -> dict[str, Any]:
-    env = dict(os.environ)
-    code = str(CODE) if (CODE / "annotator").exists() else str(ROOT)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [code, env.get("PYTHONPATH")]))
-    done = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--child", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
-    )
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr)
-        raise SystemExit(f"child {args[0]} failed with exit code {done.returncode}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def _input(size: int, seed: int) -> Path:
-    # Named after the generator's source too, so a changed generator makes new files.
-    version = hashlib.sha256(Path(generate.__file__).read_bytes()).hexdigest()[:8]
-    path = OUT / f"synthetic-{size}-seed{seed}-{version}.jsonl"
-    if not path.exists():
-        began = time.perf_counter()
-        generate.write_jsonl(size, path, seed)
-        print(f"  generated {path.name} in {time.perf_counter() - began:.1f} s", flush=True)
-    return path
-
-
-def machine() -> dict[str, Any]:
-    def meminfo_gb() -> float:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return int(line.split()[1]) / 1024**2
-        return float("nan")
-
-    cpu = platform.processor()
-    if Path("/proc/cpuinfo").exists():
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "annotator"], cwd=ROOT, capture_output=True,
-            text=True, check=True,
-        ).stdout.strip()
-        if dirty:
-            commit += " with uncommitted changes to annotator/"
-    except (OSError, subprocess.CalledProcessError):
-        commit = "none"
-    return {
-        "nproc": len(os.sched_getaffinity(0)),
-        "cpu": cpu,
-        "ram_gb": round(meminfo_gb(), 1),
-        "os": f"{platform.system()} {platform.release()}",
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "commit": commit,
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-    }
+    return run_child(Path(__file__).resolve(), CODE, *args)
 
 
 def _mb(n: float) -> str:
     return f"{n / 1e6:,.1f} MB"
-
-
-def _verdict(ok: bool) -> str:
-    return "met" if ok else "**missed**"
 
 
 def _speed(n: int, mb: float, seconds: float) -> str:
@@ -443,10 +305,7 @@ def render(results: dict[str, Any]) -> str:
         START,
         "## Import (`benchmarks/bench_import.py`)",
         "",
-        f"Measured {m['date']} on {m['nproc']} cores ({m['cpu']}), {m['ram_gb']} GB RAM,"
-        f" {m['os']}, Python {m['python']}, SQLite {m['sqlite']}; code: commit {m['commit']}"
-        f" (annotator/*.py fingerprint {m['code']})."
-        f" Command: `{results['command']}`.",
+        measured_on(m, results["command"]),
         "",
         "Each run is a fresh process importing the generated JSON Lines file into a fresh"
         " database, timed from opening the database to closing it. *Ours*: `Store.open` +"
@@ -470,7 +329,7 @@ def render(results: dict[str, Any]) -> str:
         lines.append(
             f"| {n:,} | {mb:,.1f} MB | {_speed(n, mb, ours['seconds'])}"
             f" | {_speed(n, mb, base['seconds'])}"
-            f" | {ratio:.2f}× {_verdict(ratio >= TARGET_RATIO)}"
+            f" | {ratio:.2f}× {verdict(ratio >= TARGET_RATIO)}"
             f" | {_speed(n, mb, fts)} | {fts / ours['seconds']:.2f}× |"
         )
     more = results.get("more")
@@ -497,8 +356,8 @@ def render(results: dict[str, Any]) -> str:
             fast = ours["seconds"] < TARGET_SECONDS_100K
             small = ours["peak_mb"] < TARGET_PEAK_MB
             targets = (
-                f"100k in < {TARGET_SECONDS_100K:.0f} s: {_verdict(fast)};"
-                f" memory < {TARGET_PEAK_MB:.0f} MB: {_verdict(small)}"
+                f"100k in < {TARGET_SECONDS_100K:.0f} s: {verdict(fast)};"
+                f" memory < {TARGET_PEAK_MB:.0f} MB: {verdict(small)}"
             )
         lines.append(
             f"| {n:,} | {_mb(ours['db_bytes'])} | {_mb(base['db_bytes'])}"
@@ -541,7 +400,7 @@ def render(results: dict[str, Any]) -> str:
             "| --- | ---: | ---: | ---: | ---: | --- | --- |",
             f"| `store.documents.load` (article + {per} spans) | {load['n']:,}"
             f" | {load['median_ms']:.2f} ms | {load['p95_ms']:.2f} ms | {load['max_ms']:.1f} ms"
-            f" | < {TARGET_READ_MS:.0f} ms: {_verdict(load['p95_ms'] < TARGET_READ_MS)}"
+            f" | < {TARGET_READ_MS:.0f} ms: {verdict(load['p95_ms'] < TARGET_READ_MS)}"
             " | ≈ 50 ms (Label Studio, doccano APIs) |",
             f"| `store.annotations.accept` (committed, synchronous={reads['accept_synchronous']})"
             f" | {accept['n']:,} | {accept['median_ms']:.2f} ms | {accept['p95_ms']:.2f} ms"
@@ -553,17 +412,6 @@ def render(results: dict[str, Any]) -> str:
         ]
     lines.append(END)
     return "\n".join(lines)
-
-
-def write_section(section: str, path: Path = REPORT) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else INTRO
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        tail = rest.split(END, 1)[1]
-        text = head + section + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -603,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     OUT.mkdir(parents=True, exist_ok=True)
-    code = snapshot_code()
+    code = snapshot_code(CODE)
     try:
         return run(args, code)
     finally:
@@ -612,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace, code: str) -> int:
     if args.profile:
-        source = _input(args.profile, args.seed)
+        source = generated_input(args.profile, args.seed)
         result = _run_child("profile", str(source), str(OUT / "profile.db"), "30")
         print(Path(result["profile"]).read_text())
         return 0
@@ -625,7 +473,7 @@ def run(args: argparse.Namespace, code: str) -> int:
     }
     print(json.dumps(results["machine"]), flush=True)
     for size in sizes:
-        source = _input(size, args.seed)
+        source = generated_input(size, args.seed)
         load_before = os.getloadavg()[0]
         # With --repeat, the fastest of the runs counts: the others were slowed down
         # by something else on the machine, not by the code.
@@ -658,7 +506,7 @@ def run(args: argparse.Namespace, code: str) -> int:
     if args.more and sizes:
         # A small import into the largest database: the near-duplicate index loads
         # every stored signature first, so this costs more than a fresh import.
-        source = _input(args.more, args.seed + 1)
+        source = generated_input(args.more, args.seed + 1)
         results["more"] = _run_child("ours-into", str(source), str(OUT / f"ours-{sizes[-1]}.db"))
         results["more"]["into"] = sizes[-1]
         print(f"  {args.more:,} more into {sizes[-1]:,}: {results['more']['seconds']:.2f} s"
@@ -675,7 +523,7 @@ def run(args: argparse.Namespace, code: str) -> int:
     (OUT / "bench_import.json").write_text(json.dumps(results, indent=2))
     section = render(results)
     if not args.no_write:
-        write_section(section)
+        write_section(section, START, END)
         print(f"updated {REPORT}")
     else:
         print(section)
