@@ -452,6 +452,10 @@ def run(args: argparse.Namespace, code: str) -> int:
             out = OUT / f"export-{TARGET_SIZE}{'' if args.profile == 'spacy' else '.jsonl'}"
         result = _run_child("profile", args.profile, str(template), str(out), "35")
         print(Path(result["profile"]).read_text())
+        if out.is_dir():
+            shutil.rmtree(out)
+        else:
+            out.unlink(missing_ok=True)
         return 0
 
     results: dict[str, Any] = {
