@@ -11,7 +11,7 @@ from typing import Any
 from annotator.core.errors import AnnotatorError
 from annotator.core.progress import CancelCheck, Progress, ProgressCallback
 from annotator.core.records import Article, Span, Status
-from annotator.core.store import Store
+from annotator.core.store import Store, batches
 
 SUGGESTIONS = "suggestions"
 GOLD = "gold"
@@ -55,62 +55,77 @@ def sourced_articles(
         ids = store.gold.article_ids("adjudicated" if status == "done" else None)
     else:
         ids = store.articles.ids()
-    for done, article_id in enumerate(ids, start=1):
-        if cancelled is not None and cancelled():
-            return
+    done = 0
+    for i in range(0, len(ids), batches.CHUNK):
+        part = ids[i : i + batches.CHUNK]
         if source == SUGGESTIONS:
-            item = _suggested(store, article_id)
+            items = _suggested(store, part)
         elif source == GOLD:
-            item = _gold(store, article_id)
+            items = _gold(store, part)
         else:
-            item = _annotated(store, article_id, source, status)
-        if item is not None:
-            yield item
-        if progress is not None:
-            progress(Progress(done, len(ids), "articles"))
+            items = _annotated(store, part, source, status)
+        for article_id in part:
+            if cancelled is not None and cancelled():
+                return
+            item = items.get(article_id)
+            if item is not None:
+                yield item
+            done += 1
+            if progress is not None:
+                progress(Progress(done, len(ids), "articles"))
 
 
-def _suggested(store: Store, article_id: str) -> SourcedArticle | None:
-    suggestion_set = store.suggestions.newest_set(article_id)
-    if suggestion_set is None:
-        return None
-    spans = [s.span for s in store.suggestions.for_article(article_id, suggestion_set.id)]
-    provenance = {
-        "source": SUGGESTIONS,
-        "reviewed": False,
-        "model": suggestion_set.model,
-        "model_version": suggestion_set.model_version,
-        "recognizers_version": suggestion_set.recognizers_version,
-    }
-    return SourcedArticle(store.articles.get(article_id), spans, provenance, [None] * len(spans))
+def _suggested(store: Store, ids: list[str]) -> dict[str, SourcedArticle]:
+    articles = batches.articles(store, ids)
+    out = {}
+    for article_id, (suggestion_set, spans) in batches.suggested(store, ids).items():
+        provenance = {
+            "source": SUGGESTIONS,
+            "reviewed": False,
+            "model": suggestion_set.model,
+            "model_version": suggestion_set.model_version,
+            "recognizers_version": suggestion_set.recognizers_version,
+        }
+        out[article_id] = SourcedArticle(
+            articles[article_id], spans, provenance, [None] * len(spans)
+        )
+    return out
 
 
-def _gold(store: Store, article_id: str) -> SourcedArticle:
-    gold = store.gold.for_article(article_id)
-    provenance = {
-        "source": GOLD,
-        "reviewed": True,
-        "adjudication": store.gold.status(article_id),
-        "adjudicators": sorted({g.adjudicator for g in gold}),
-        "supporters": [list(g.supporters) for g in gold],
-    }
-    return SourcedArticle(
-        store.articles.get(article_id),
-        [g.span for g in gold],
-        provenance,
-        [f"gold:{g.rule}" for g in gold],
-    )
+def _gold(store: Store, ids: list[str]) -> dict[str, SourcedArticle]:
+    articles = batches.articles(store, ids)
+    out = {}
+    for article_id, (status, gold) in batches.gold(store, ids).items():
+        provenance = {
+            "source": GOLD,
+            "reviewed": True,
+            "adjudication": status,
+            "adjudicators": sorted({g.adjudicator for g in gold}),
+            "supporters": [list(g.supporters) for g in gold],
+        }
+        out[article_id] = SourcedArticle(
+            articles[article_id],
+            [g.span for g in gold],
+            provenance,
+            [f"gold:{g.rule}" for g in gold],
+        )
+    return out
 
 
-def _annotated(store: Store, article_id: str, annotator: str, status: str) -> SourcedArticle | None:
-    article_status = store.statuses.get(article_id, annotator)
-    if status != "all" and article_status.status != Status(status):
-        return None
-    annotations = store.annotations.for_article(article_id, annotator)
-    provenance = {"source": annotator, "reviewed": True, "status": article_status.status.value}
-    return SourcedArticle(
-        store.articles.get(article_id),
-        [a.span for a in annotations],
-        provenance,
-        [a.origin.value for a in annotations],
-    )
+def _annotated(
+    store: Store, ids: list[str], annotator: str, status: str
+) -> dict[str, SourcedArticle]:
+    statuses = batches.statuses(store, ids, annotator)
+    if status != "all":
+        ids = [i for i in ids if statuses[i] == Status(status)]
+    articles = batches.articles(store, ids)
+    out = {}
+    for article_id, spans in batches.annotated(store, ids, annotator).items():
+        provenance = {"source": annotator, "reviewed": True, "status": statuses[article_id].value}
+        out[article_id] = SourcedArticle(
+            articles[article_id],
+            [span for span, _ in spans],
+            provenance,
+            [origin for _, origin in spans],
+        )
+    return out

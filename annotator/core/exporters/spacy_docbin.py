@@ -7,7 +7,7 @@ other token exports.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,22 +18,23 @@ from annotator.core.exporters.common import (
     USER_DATA_KEY,
     FormatReport,
     check_cancelled,
-    french,
     origin_name,
     place_spans,
     staged_directory,
-    write_bytes,
 )
+from annotator.core.exporters.docbin_writer import DocBinWriter
 from annotator.core.progress import CancelCheck, ProgressCallback
 from annotator.core.store import Store
+from annotator.core.token_cache import article_tokens, words_and_spaces
 
 if TYPE_CHECKING:
-    from spacy.language import Language
     from spacy.tokens import Doc
     from spacy.tokens import Span as TokenSpan
 
 
 SPLITS: tuple[str, ...] = ("train", "dev", "test")
+ATTRS = ("ORTH", "ENT_IOB", "ENT_TYPE")  # what a Doc from the blank tokenizer holds
+CHUNK = 500  # articles whose token offsets are read (or made) together
 
 
 def split_of(key: str, seed: int, split: Sequence[float]) -> str:
@@ -85,7 +86,9 @@ def export_spacy(
     a small corpus check `report.splits`. A split whose fraction is 0 gets no
     file.
 
-    Each Doc is the article tokenised by `spacy.blank("fr")`, with:
+    Each Doc is the article tokenised by `spacy.blank("fr")` (token offsets
+    cached in the store: only articles never tokenised before are run
+    through the tokenizer), with:
     - `doc.ents`: the spans by the rule of `place_spans` (spans on token
       edges; overlaps: the longer kept; a span with an edge inside a token
       widened to whole tokens unless that overlaps another entity). Every
@@ -99,37 +102,67 @@ def export_spacy(
       (the FIGURE value, value_max, qualifier, unit) and origin, and
       `origins[i]` its origin (accepted / edited / manual / imported /
       suggestion). The DocBin is written with `store_user_data=True`.
+
+    Token attributes written: ORTH, ENT_IOB, ENT_TYPE (and the spaces), all
+    the blank tokenizer sets. The files are written a Doc at a time
+    (`DocBinWriter`), so memory does not grow with the corpus.
     """
-    from spacy.tokens import DocBin
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
 
     fractions = _checked_split(split)
-    nlp = french()
+    # Docs are rebuilt from cached tokens: they need a vocabulary, not the tokenizer
+    # (whose thousands of French exceptions take seconds to load).
+    vocab = Vocab()
     report = FormatReport()
-    bins = {
-        name: DocBin(store_user_data=True)
-        for name, f in zip(SPLITS, fractions, strict=True)
-        if f > 0
-    }
-    report.splits = dict.fromkeys(bins, 0)
+    names = [name for name, f in zip(SPLITS, fractions, strict=True) if f > 0]
+    report.splits = dict.fromkeys(names, 0)
     try:
         with staged_directory(out, report.files) as folder:
-            for item in sourced_articles(
-                store, source, status=status, progress=progress, cancelled=cancelled
-            ):
-                name = split_of(item.article.cluster or item.article.id, seed, fractions)
-                bins[name].add(_doc(nlp, item, name, report))
-                report.splits[name] += 1
-                report.articles += 1
-            check_cancelled(cancelled)
-            for name, doc_bin in bins.items():
-                write_bytes(folder / f"{name}.spacy", doc_bin.to_bytes())
+            writers = {name: DocBinWriter(folder / f"{name}.spacy", ATTRS) for name in names}
+            try:
+                items = sourced_articles(
+                    store, source, status=status, progress=progress, cancelled=cancelled
+                )
+                for chunk in _chunks(items, CHUNK):
+                    tokens = article_tokens(
+                        store, [item.article.id for item in chunk], cancelled=cancelled
+                    )
+                    check_cancelled(cancelled)
+                    for item in chunk:
+                        name = split_of(item.article.cluster or item.article.id, seed, fractions)
+                        words, spaces = words_and_spaces(item.article.text, tokens[item.article.id])
+                        doc = Doc(vocab, words=words, spaces=spaces)
+                        group, user_data = _fill(doc, item, name, report)
+                        writers[name].add(doc, words, {SPAN_GROUP: group}, user_data)
+                        report.splits[name] += 1
+                        report.articles += 1
+                check_cancelled(cancelled)
+                for writer in writers.values():
+                    writer.close()
+            finally:
+                for writer in writers.values():
+                    writer.discard()
     except Cancelled:
         report.cancelled, report.files = True, []
     return report
 
 
-def _doc(nlp: Language, item: SourcedArticle, split_name: str, report: FormatReport) -> Doc:
-    doc = nlp.make_doc(item.article.text)
+def _chunks(items: Iterable[SourcedArticle], size: int) -> Iterator[list[SourcedArticle]]:
+    chunk: list[SourcedArticle] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _fill(
+    doc: Doc, item: SourcedArticle, split_name: str, report: FormatReport
+) -> tuple[list[TokenSpan], dict[str, Any]]:
+    """Set the entities of `doc` (the article's tokens); its span group and user data."""
     placed = place_spans(doc, item, report)
     doc.ents = [p.tokens for p in placed]
     for p in placed:
@@ -150,15 +183,15 @@ def _doc(nlp: Language, item: SourcedArticle, split_name: str, report: FormatRep
                 "origin": origin_name(origin),
             }
         )
-    doc.spans[SPAN_GROUP] = group
-    doc.user_data[USER_DATA_KEY] = {
-        "id": item.article.id,
-        "title": item.article.title,
-        "source": item.provenance.get("source"),
-        "reviewed": bool(item.provenance.get("reviewed")),
-        "provenance": dict(item.provenance),
-        "split": split_name,
-        "origins": [s["origin"] for s in spans],
-        "spans": spans,
+    return group, {
+        USER_DATA_KEY: {
+            "id": item.article.id,
+            "title": item.article.title,
+            "source": item.provenance.get("source"),
+            "reviewed": bool(item.provenance.get("reviewed")),
+            "provenance": dict(item.provenance),
+            "split": split_name,
+            "origins": [s["origin"] for s in spans],
+            "spans": spans,
+        }
     }
-    return doc

