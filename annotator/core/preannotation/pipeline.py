@@ -22,6 +22,7 @@ from annotator.core.preannotation import DEFAULT_MODEL, installed_version
 from annotator.core.preannotation.cleaning import merge, model_entities
 from annotator.core.recognizers import RECOGNIZERS_VERSION, add_recognizers, recognize
 from annotator.core.records import Span
+from annotator.core.token_cache import doc_offsets
 
 ENTITY_LABELS = frozenset({"PER", "ORG", "LOC", "MISC"})
 
@@ -64,6 +65,14 @@ class Suggester:
         """One list of spans per text, in order; texts are read lazily."""
         for doc in self.pipeline.nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
             yield self._doc_spans(doc)
+
+    def stream_with_tokens(
+        self, texts: Iterable[str], *, batch_size: int = 64, n_process: int = 1
+    ) -> Iterator[tuple[list[Span], bytes]]:
+        """`stream`, each text's spans with its token offsets for the store's token cache
+        (`token_cache.doc_offsets`): the tokens are made anyway, keeping them is nearly free."""
+        for doc in self.pipeline.nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
+            yield self._doc_spans(doc), doc_offsets(doc)
 
     def _doc_spans(self, doc: Doc) -> list[Span]:
         entities = [

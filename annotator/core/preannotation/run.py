@@ -18,6 +18,7 @@ from annotator.core.preannotation import DEFAULT_MODEL, RECOGNIZERS_VERSION, ins
 from annotator.core.progress import CancelCheck, Progress, ProgressCallback
 from annotator.core.records import Span, SuggestionSet
 from annotator.core.store import Store
+from annotator.core.token_cache import TOKENIZER_LANG, tokenizer_name
 
 if TYPE_CHECKING:
     from annotator.core.preannotation.pipeline import Pipeline
@@ -61,20 +62,27 @@ def preannotate(
 
     pipeline = pipeline or load(model)
     texts = (text for _, text in store.articles.texts(pending))
-    results = Suggester(pipeline).stream(texts, batch_size=batch_size, n_process=n_process)
+    results = Suggester(pipeline).stream_with_tokens(
+        texts, batch_size=batch_size, n_process=n_process
+    )
+    # The exports and agreement need the articles' tokens: keep what the pipeline made,
+    # when its tokenizer is the one the token cache holds (the French one).
+    tokens: dict[str, bytes] | None = {} if pipeline.nlp.lang == TOKENIZER_LANG else None
     batch: dict[str, list[Span]] = {}
     with store.bulk():
-        for article_id, spans in zip(pending, results, strict=False):
+        for article_id, (spans, offsets) in zip(pending, results, strict=False):
             batch[article_id] = spans
+            if tokens is not None:
+                tokens[article_id] = offsets
             report.labels.update(s.label for s in spans)
             if len(batch) >= commit_every:
-                _commit(store, suggestion_set, batch, report)
+                _commit(store, suggestion_set, batch, tokens, report)
             if progress is not None:
                 progress(Progress(report.articles + len(batch), len(pending), "articles"))
             if cancelled is not None and cancelled():
                 report.cancelled = True
                 break
-        _commit(store, suggestion_set, batch, report)
+        _commit(store, suggestion_set, batch, tokens, report)
         _close(results)
     return report
 
@@ -83,10 +91,14 @@ def _commit(
     store: Store,
     suggestion_set: SuggestionSet,
     batch: dict[str, list[Span]],
+    tokens: dict[str, bytes] | None,
     report: PreannotationReport,
 ) -> None:
     if batch:
         store.suggestions.add(suggestion_set.id, batch)
+        if tokens:
+            store.articles.save_token_offsets(tokenizer_name(), tokens)
+            tokens.clear()
         report.articles += len(batch)
         batch.clear()
 
