@@ -6,7 +6,10 @@ marked done (`store.annotations.import_spans`, 500 articles a transaction), is
 built once and kept in out/ as a template. Then, each in a fresh process:
 
 * DocBin: `EXPORTERS["spacy"](store, out_dir, source="ana", status="all")`
-  (train/dev/test.spacy, every article tokenised by `spacy.blank("fr")`);
+  (train/dev/test.spacy, tokens of `spacy.blank("fr")`): first on a copy of
+  the database with no tokens cached (every article tokenised), then again on
+  that copy, tokens cached;
+* Prodigy JSONL: `EXPORTERS["prodigy"]`, tokens cached;
 * JSON Lines: `EXPORTERS["jsonl"](store, out_file, source="ana", status="all")`;
 * import of that JSON Lines file (it carries the spans) into a fresh database:
   `import_paths(store, [out_file], annotator="other")`;
@@ -158,29 +161,34 @@ def _limit_memory(max_gb: float) -> None:
 
 
 # Stages of each run, in the order shown, with their depth (1: part of the row above).
+_READING = [
+    ("reading the store (`sourced_articles`)", 0),
+    ("store: articles", 1),
+    ("store: spans", 1),
+    ("store: status", 1),
+]
+_TOKENS = [
+    ("token offsets, from the cache or the tokenizer (`article_tokens`)", 0),
+    ("tokens from offsets (`words_and_spaces`)", 0),
+]
 STAGES: dict[str, list[tuple[str, int]]] = {
-    "spacy": [
-        ("`spacy.blank('fr')` + sentencizer (`french`)", 0),
-        ("reading the store (`sourced_articles`)", 0),
-        ("store: status", 1),
-        ("store: spans", 1),
-        ("store: article", 1),
-        ("one Doc (`_doc`)", 0),
-        ("tokenizing (`nlp.make_doc`)", 1),
+    "spacy_cold": [
+        *_READING,
+        *_TOKENS,
+        ("entities, span group, user data (`_fill`)", 0),
         ("spans to entities (`place_spans`)", 1),
-        ("`DocBin.add`", 0),
-        ("`doc.spans.to_bytes`", 1),
-        ("`srsly.msgpack_dumps` (user_data, span groups)", 1),
-        ("`DocBin.to_bytes`", 0),
-        ("`srsly.msgpack_dumps` of the whole bin", 1),
-        ("`zlib.compress`", 1),
-        ("writing the files", 0),
+        ("`DocBinWriter.add`", 0),
+        ("`DocBinWriter.close` (compress, write)", 0),
+    ],
+    "prodigy": [
+        *_READING,
+        *_TOKENS,
+        ("one task (`prodigy_task`)", 0),
+        ("spans to entities (`place_spans`)", 1),
+        ("`json.dumps`", 0),
     ],
     "jsonl": [
-        ("reading the store (`sourced_articles`)", 0),
-        ("store: status", 1),
-        ("store: spans", 1),
-        ("store: article", 1),
+        *_READING,
         ("one line's dict (`_line`)", 0),
         ("`json.dumps`", 0),
     ],
@@ -195,71 +203,40 @@ STAGES: dict[str, list[tuple[str, int]]] = {
         ("event log (`events.log`)", 1),
     ],
 }
+STAGES["spacy"] = STAGES["spacy_cold"]
 
 
-def _export_stages(kind: str, stages: Stages, store: Any) -> None:
+def _export_stages(kind: str, stages: Stages) -> None:
     """Time the parts of an export by wrapping the functions it calls (no profiler)."""
-    stages.wrap(store.statuses, "get", "store: status")
-    stages.wrap(store.annotations, "for_article", "store: spans")
-    stages.wrap(store.articles, "get", "store: article")
+    import annotator.core.exporters.common as common
+    import annotator.core.store.batches as batches
+
+    stages.wrap(batches, "articles", "store: articles")
+    stages.wrap(batches, "annotated", "store: spans")
+    stages.wrap(batches, "statuses", "store: status")
+    stages.wrap(common, "article_tokens", _TOKENS[0][0])
+    stages.wrap(common, "words_and_spaces", _TOKENS[1][0])
     if kind == "jsonl":
         import annotator.core.exporters.jsonl as jsonl
 
-        stages.wrap_iter(jsonl, "sourced_articles", "reading the store (`sourced_articles`)")
+        stages.wrap_iter(jsonl, "sourced_articles", _READING[0][0])
         stages.wrap(jsonl, "_line", "one line's dict (`_line`)")
         stages.wrap(jsonl.json, "dumps", "`json.dumps`")
-        return
-    import zlib
+    elif kind == "prodigy":
+        import annotator.core.exporters.prodigy_jsonl as prodigy
 
-    import srsly
-    from spacy.tokens import DocBin
-    from spacy.tokens import _serialize as serialize
-    from spacy.tokens._dict_proxies import SpanGroups
+        stages.wrap_iter(prodigy, "sourced_articles", _READING[0][0])
+        stages.wrap(prodigy, "place_spans", "spans to entities (`place_spans`)")
+        stages.wrap(prodigy, "prodigy_task", "one task (`prodigy_task`)")
+        stages.wrap(prodigy.json, "dumps", "`json.dumps`")
+    else:
+        import annotator.core.exporters.spacy_docbin as docbin
 
-    import annotator.core.exporters.spacy_docbin as docbin
-
-    stages.wrap_iter(docbin, "sourced_articles", "reading the store (`sourced_articles`)")
-    stages.wrap(docbin, "french", "`spacy.blank('fr')` + sentencizer (`french`)")
-    timed_french = docbin.french
-
-    def french() -> Any:
-        nlp = timed_french()
-        stages.wrap(nlp, "make_doc", "tokenizing (`nlp.make_doc`)")
-        return nlp
-
-    docbin.french = french
-    stages.wrap(docbin, "place_spans", "spans to entities (`place_spans`)")
-    stages.wrap(docbin, "_doc", "one Doc (`_doc`)")
-    # msgpack is called inside DocBin.add (user data, span groups) and inside to_bytes.
-    inside = {"add": False}
-    real_add = DocBin.add
-
-    def add(self: Any, doc: Any) -> None:
-        inside["add"] = True
-        try:
-            real_add(self, doc)
-        finally:
-            inside["add"] = False
-
-    DocBin.add = add
-    real_dumps = srsly.msgpack_dumps
-
-    def dumps(*args: Any, **kwargs: Any) -> Any:
-        began = time.perf_counter()
-        try:
-            return real_dumps(*args, **kwargs)
-        finally:
-            key = ("`srsly.msgpack_dumps` (user_data, span groups)" if inside["add"]
-                   else "`srsly.msgpack_dumps` of the whole bin")
-            stages.seconds[key] += time.perf_counter() - began
-
-    srsly.msgpack_dumps = dumps
-    stages.wrap(DocBin, "add", "`DocBin.add`")
-    stages.wrap(DocBin, "to_bytes", "`DocBin.to_bytes`")
-    stages.wrap(SpanGroups, "to_bytes", "`doc.spans.to_bytes`")
-    if getattr(serialize, "zlib", None) is zlib:
-        stages.wrap(serialize.zlib, "compress", "`zlib.compress`")
-    stages.wrap(docbin, "write_bytes", "writing the files")
+        stages.wrap_iter(docbin, "sourced_articles", _READING[0][0])
+        stages.wrap(docbin, "place_spans", "spans to entities (`place_spans`)")
+        stages.wrap(docbin, "_fill", "entities, span group, user data (`_fill`)")
+        stages.wrap(docbin.DocBinWriter, "add", "`DocBinWriter.add`")
+        stages.wrap(docbin.DocBinWriter, "close", "`DocBinWriter.close` (compress, write)")
 
 
 def child_export(kind: str, db: Path, out: Path, max_gb: float = 0) -> dict[str, Any]:
@@ -270,12 +247,12 @@ def child_export(kind: str, db: Path, out: Path, max_gb: float = 0) -> dict[str,
         shutil.rmtree(out)
     else:
         out.unlink(missing_ok=True)
-    exporter = EXPORTERS[kind]
+    exporter = EXPORTERS["spacy" if kind == "spacy_cold" else kind]
     stages = Stages()
     _limit_memory(max_gb)
+    _export_stages(kind, stages)
     clock = _Clock()
     store = Store.open(db)
-    _export_stages(kind, stages, store)
     try:
         report = exporter(store, out, source=ANNOTATOR, status="all")
     except MemoryError:
@@ -291,7 +268,7 @@ def child_export(kind: str, db: Path, out: Path, max_gb: float = 0) -> dict[str,
         "bytes": _bytes(out),
         "files": [p.name for p in report.files],
     }
-    if kind == "spacy":
+    if kind in ("spacy", "spacy_cold"):
         result |= {
             "misaligned": len(report.misaligned),
             "overlapping": len(report.overlapping),
@@ -470,26 +447,36 @@ def run(args: argparse.Namespace, code: str) -> int:
         source = generated_input(size, args.seed)
         template, prepared = _template(source, args.seed)
         folder, jsonl = OUT / f"export-{size}", OUT / f"export-{size}.jsonl"
+        prodigy = OUT / f"export-{size}.prodigy.jsonl"
         imported = OUT / f"export-import-{size}.db"
         repeat = args.repeat if size <= TARGET_SIZE else args.repeat_large
         runs: dict[str, list[dict[str, Any]]] = {k: [] for k in KINDS}
         load_before = os.getloadavg()[0]
+        warm = OUT / f"export-warm-{size}.db"
         for _ in range(repeat):
-            for kind in ("baseline", "spacy", "jsonl", "import"):
+            for kind in ("baseline", "spacy_cold", "spacy", "prodigy", "jsonl", "import"):
                 if kind == "baseline":
                     result = _attempt("baseline", str(template))
                 elif kind == "import":
                     if not jsonl.exists():
                         continue
                     result = _attempt("import", str(jsonl), str(imported), cap)
+                elif kind == "spacy_cold":
+                    # A copy of the template, whose token cache is empty (not timed); the
+                    # export fills it, and the warm runs use that copy.
+                    fresh_db(warm)
+                    shutil.copyfile(template, warm)
+                    result = _attempt("export", kind, str(warm), str(folder), cap)
                 else:
-                    out = folder if kind == "spacy" else jsonl
-                    result = _attempt("export", kind, str(template), str(out), cap)
+                    out = {"spacy": folder, "prodigy": prodigy}.get(kind, jsonl)
+                    result = _attempt("export", kind, str(warm), str(out), cap)
                 runs[kind].append(result)
-                print(f"  {size:>7,} {kind:<8} {result['seconds']:7.2f} s"
+                print(f"  {size:>7,} {kind:<10} {result['seconds']:7.2f} s"
                       f"  cpu {result['cpu_seconds']:7.2f} s  peak {result['peak_mb']:6.0f} MB"
                       + (f"  FAILED: {result['failed']}" if "failed" in result else ""),
                       flush=True)
+        fresh_db(warm)
+        prodigy.unlink(missing_ok=True)
         row = {kind: _best(r) for kind, r in runs.items() if r}
         row |= {"size": size, "prepared": prepared, "load_before": load_before}
         results["sizes"].append(row)
@@ -508,9 +495,11 @@ def run(args: argparse.Namespace, code: str) -> int:
 
 # -- the report -------------------------------------------------------------------------
 
-KINDS = ("spacy", "jsonl", "import", "baseline")
+KINDS = ("spacy_cold", "spacy", "prodigy", "jsonl", "import", "baseline")
 NAMES = {
-    "spacy": "Export DocBin (`spacy`)",
+    "spacy_cold": "Export DocBin (`spacy`), first time: tokens not cached",
+    "spacy": "Export DocBin (`spacy`), tokens cached",
+    "prodigy": "Export Prodigy JSONL (`prodigy`), tokens cached",
     "jsonl": "Export JSONL (`jsonl`)",
     "import": "Import that JSONL with its spans",
     "baseline": 'Baseline: `spacy.blank("fr").pipe(texts)`',
@@ -551,14 +540,21 @@ def render(results: dict[str, Any]) -> str:
         "A database of N generated articles where one annotator has 30 spans on every article"
         " (a third of them two words long, labels mixed, FIGURE spans with a `value`), marked"
         " done. Each run is a fresh process, timed from `Store.open` to the end of the call."
-        ' *DocBin*: `EXPORTERS["spacy"](store, folder, source="ana", status="all")`, every'
-        ' article tokenised by `spacy.blank("fr")`, entities, the span group and the exact'
-        " spans in `user_data`, split train/dev/test. *JSONL*: `EXPORTERS[\"jsonl\"](store,"
-        ' file, source="ana", status="all")`. *Import*: that JSONL file (with its spans) into'
-        ' a fresh database, `import_paths(store, [file], annotator="other")` (duplicate and'
-        " near-duplicate detection, full-text index, the spans stored as the annotator's"
-        " work, marked done), until `store.close()`. *Baseline*: spaCy's tokenizer alone on"
-        ' the same texts (read beforehand, not timed): `import spacy`, `spacy.blank("fr")`'
+        ' *DocBin*: `EXPORTERS["spacy"](store, folder, source="ana", status="all")`: the'
+        ' tokens of `spacy.blank("fr")`, entities, the span group and the exact spans in'
+        " `user_data`, split train/dev/test, written a Doc at a time. *First time*: on a"
+        " copy of the database whose token cache is empty, so every article goes through"
+        " spaCy's tokenizer (and into the cache), as on a corpus never pre-annotated nor"
+        " exported; *tokens cached*: the same export again on that copy, as after"
+        " `annotator preannotate` (which keeps the tokens it makes) or any earlier token"
+        ' export. *Prodigy*: `EXPORTERS["prodigy"]`, tasks with `tokens` and token-indexed'
+        ' spans, tokens cached. *JSONL*: `EXPORTERS["jsonl"](store, file, source="ana",'
+        ' status="all")`, exact character offsets, no tokens. *Import*: that JSONL file (with'
+        ' its spans) into a fresh database, `import_paths(store, [file], annotator="other")`'
+        " (duplicate and near-duplicate detection, full-text index, the spans stored as the"
+        " annotator's work, marked done), until `store.close()`. *Baseline*: spaCy's"
+        " tokenizer alone on the same texts (read beforehand, not timed): `import spacy`,"
+        ' `spacy.blank("fr")`'
         " and `nlp.pipe(texts)` consumed. *× tokenizer* = our time / the baseline's. The"
         " fastest of the runs counts (every run listed); CPU / wall under 100% means the"
         " machine was busy with something else. Exports and imports ran with their address"
@@ -583,7 +579,7 @@ def render(results: dict[str, Any]) -> str:
         "| Operation | Stage | Time | Share |",
         "| --- | --- | ---: | ---: |",
     ]
-    for kind in ("spacy", "jsonl", "import"):
+    for kind in ("spacy_cold", "spacy", "prodigy", "jsonl", "import"):
         r = focus.get(kind)
         if not r or "failed" in r:
             continue
@@ -641,15 +637,11 @@ def render(results: dict[str, Any]) -> str:
                  and stage in bad["spacy"].get("stages", {})]
         lines += [
             "",
-            f"The DocBin export of {bad['prepared']['articles']:,} articles ran out of memory:"
-            " `export_spacy` keeps every Doc of a split in a `DocBin` until the end (the token"
-            " arrays, user data and span groups of 80% of the articles in `train`), then"
-            " `DocBin.to_bytes` concatenates, msgpacks and compresses them in one piece. At"
-            f" {ok['prepared']['articles']:,} articles it peaked at"
-            f" {ok['spacy']['peak_mb'] / 1024:,.1f} GB; at {bad['prepared']['articles']:,} it held"
-            f" {bad['spacy']['peak_mb'] / 1024:,.1f} GB when it failed"
-            f" (in {where[-1] if where else '?'}) under the {results['max_gb']:g} GB cap; growing"
-            f" linearly it would need about {linear:,.0f} GB.",
+            f"The DocBin export of {bad['prepared']['articles']:,} articles ran out of memory"
+            f" (in {where[-1] if where else '?'}) under the {results['max_gb']:g} GB cap;"
+            f" at {ok['prepared']['articles']:,} articles it peaked at"
+            f" {ok['spacy']['peak_mb'] / 1024:,.1f} GB; growing linearly it would need about"
+            f" {linear:,.0f} GB.",
         ]
     first = next(
         (r[k] for r in rows for k in ("jsonl", "import") if k in r and "failed" not in r[k]),

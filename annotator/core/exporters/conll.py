@@ -32,6 +32,7 @@ from annotator.core.exporters.common import (
     french,
     place_spans,
     sentences,
+    tokenized,
 )
 from annotator.core.files import atomic_write
 from annotator.core.progress import CancelCheck, ProgressCallback
@@ -39,6 +40,7 @@ from annotator.core.store import Store
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 DOCSTART = "-DOCSTART- -X- O O"
 POS = "-X-"
@@ -76,12 +78,13 @@ def export_conll(
     report = FormatReport(files=[out])
     try:
         with atomic_write(out) as stream:
-            for item in sourced_articles(
+            items = sourced_articles(
                 store, source, status=status, progress=progress, cancelled=cancelled
-            ):
+            )
+            for item, doc, _ in tokenized(store, items, nlp.vocab, cancelled):
                 if docstart:
                     stream.write(DOCSTART + "\n\n")
-                for block in conll_sentences(nlp, item, report):
+                for block in conll_sentences(nlp, doc, item, report):
                     stream.write("\n".join(block) + "\n\n")
                 report.articles += 1
             check_cancelled(cancelled)
@@ -90,9 +93,10 @@ def export_conll(
     return report
 
 
-def conll_sentences(nlp: Language, item: SourcedArticle, report: FormatReport) -> list[list[str]]:
-    """The article's lines, one list of `TOKEN -X- _ TAG` lines a sentence."""
-    doc = nlp.make_doc(item.article.text)
+def conll_sentences(
+    nlp: Language, doc: Doc, item: SourcedArticle, report: FormatReport
+) -> list[list[str]]:
+    """The article's lines, one list of `TOKEN -X- _ TAG` lines a sentence; `doc` its tokens."""
     placed = place_spans(doc, item, report)
     tags = ["O"] * len(doc)
     for p in placed:

@@ -19,14 +19,18 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import Cancelled
 from annotator.core.exporters.base import SourcedArticle, sourced_articles
-from annotator.core.exporters.common import FormatReport, check_cancelled, place_spans
-from annotator.core.exporters.common import french as french_pipeline
+from annotator.core.exporters.common import (
+    FormatReport,
+    check_cancelled,
+    place_spans,
+    tokenized,
+)
 from annotator.core.files import atomic_write
 from annotator.core.progress import CancelCheck, ProgressCallback
 from annotator.core.store import Store
 
 if TYPE_CHECKING:
-    from spacy.language import Language
+    from spacy.tokens import Doc
 
 
 def export_prodigy(
@@ -64,14 +68,17 @@ def export_prodigy(
       use), the same on every machine and run. Two annotators' versions of
       one article share `_input_hash` and differ in `_task_hash`.
     """
-    nlp = french_pipeline()
+    from spacy.vocab import Vocab
+
+    vocab = Vocab()  # Docs come from cached tokens (`tokenized`): no tokenizer to load
     report = FormatReport(files=[out])
     try:
         with atomic_write(out) as stream:
-            for item in sourced_articles(
+            items = sourced_articles(
                 store, source, status=status, progress=progress, cancelled=cancelled
-            ):
-                task = prodigy_task(nlp, item, report, answer)
+            )
+            for item, doc, _ in tokenized(store, items, vocab, cancelled):
+                task = prodigy_task(doc, item, report, answer)
                 stream.write(json.dumps(task, ensure_ascii=False) + "\n")
                 report.articles += 1
             check_cancelled(cancelled)
@@ -81,10 +88,10 @@ def export_prodigy(
 
 
 def prodigy_task(
-    nlp: Language, item: SourcedArticle, report: FormatReport, answer: str | None = "accept"
+    doc: Doc, item: SourcedArticle, report: FormatReport, answer: str | None = "accept"
 ) -> dict[str, Any]:
+    """The task of one article, `doc` its tokens."""
     article = item.article
-    doc = nlp.make_doc(article.text)
     tokens = [
         {
             "text": t.text,

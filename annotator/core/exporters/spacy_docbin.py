@@ -7,7 +7,7 @@ other token exports.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,11 +21,11 @@ from annotator.core.exporters.common import (
     origin_name,
     place_spans,
     staged_directory,
+    tokenized,
 )
 from annotator.core.exporters.docbin_writer import DocBinWriter
 from annotator.core.progress import CancelCheck, ProgressCallback
 from annotator.core.store import Store
-from annotator.core.token_cache import article_tokens, words_and_spaces
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 SPLITS: tuple[str, ...] = ("train", "dev", "test")
 ATTRS = ("ORTH", "ENT_IOB", "ENT_TYPE")  # what a Doc from the blank tokenizer holds
-CHUNK = 500  # articles whose token offsets are read (or made) together
 
 
 def split_of(key: str, seed: int, split: Sequence[float]) -> str:
@@ -107,7 +106,6 @@ def export_spacy(
     the blank tokenizer sets. The files are written a Doc at a time
     (`DocBinWriter`), so memory does not grow with the corpus.
     """
-    from spacy.tokens import Doc
     from spacy.vocab import Vocab
 
     fractions = _checked_split(split)
@@ -124,19 +122,12 @@ def export_spacy(
                 items = sourced_articles(
                     store, source, status=status, progress=progress, cancelled=cancelled
                 )
-                for chunk in _chunks(items, CHUNK):
-                    tokens = article_tokens(
-                        store, [item.article.id for item in chunk], cancelled=cancelled
-                    )
-                    check_cancelled(cancelled)
-                    for item in chunk:
-                        name = split_of(item.article.cluster or item.article.id, seed, fractions)
-                        words, spaces = words_and_spaces(item.article.text, tokens[item.article.id])
-                        doc = Doc(vocab, words=words, spaces=spaces)
-                        group, user_data = _fill(doc, item, name, report)
-                        writers[name].add(doc, words, {SPAN_GROUP: group}, user_data)
-                        report.splits[name] += 1
-                        report.articles += 1
+                for item, doc, words in tokenized(store, items, vocab, cancelled):
+                    name = split_of(item.article.cluster or item.article.id, seed, fractions)
+                    group, user_data = _fill(doc, item, name, report)
+                    writers[name].add(doc, words, {SPAN_GROUP: group}, user_data)
+                    report.splits[name] += 1
+                    report.articles += 1
                 check_cancelled(cancelled)
                 for writer in writers.values():
                     writer.close()
@@ -146,17 +137,6 @@ def export_spacy(
     except Cancelled:
         report.cancelled, report.files = True, []
     return report
-
-
-def _chunks(items: Iterable[SourcedArticle], size: int) -> Iterator[list[SourcedArticle]]:
-    chunk: list[SourcedArticle] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _fill(
