@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from importlib import metadata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -15,6 +19,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 
+CHUNK = 500  # articles tokenised, then stored, together
 TOKENIZER_LANG = "fr"  # spacy.blank("fr"): the tokenizer of fr_core_news_sm and _md too
 
 
@@ -29,35 +34,105 @@ def doc_offsets(doc: Doc) -> bytes:
     return np.array(pairs, dtype="<i4").reshape(-1, 2).tobytes()
 
 
+class Tokenizer:
+    """Makes token offsets: in this process, or in worker processes for big batches.
+
+    spaCy's French tokenizer runs at about 350 articles a second here; a long
+    export or agreement over a corpus never tokenised before spends most of
+    its time there, so from PARALLEL_FROM texts a call they are split across
+    `processes` workers (spawned once, on first need, then reused until
+    `close`). A worker takes 2-3 s to start (it imports spaCy), which is why
+    small batches stay in this process.
+    """
+
+    PARALLEL_FROM = 400
+
+    def __init__(self, processes: int = 1) -> None:
+        self.processes = max(1, processes)
+        self._nlp: Any = None
+        self._pool: ProcessPoolExecutor | None = None
+
+    def offsets(self, texts: list[str]) -> list[bytes]:
+        """`doc_offsets` of each text, in order."""
+        if self.processes > 1 and len(texts) >= self.PARALLEL_FROM:
+            if self._pool is None:
+                # spawn, not fork: the window calls this from a worker thread
+                context = multiprocessing.get_context("spawn")
+                self._pool = ProcessPoolExecutor(self.processes, mp_context=context)
+            size = -(-len(texts) // self.processes)
+            parts = [texts[i : i + size] for i in range(0, len(texts), size)]
+            try:
+                return [o for part in self._pool.map(_tokenize, parts) for o in part]
+            except BrokenProcessPool:
+                # Workers could not start (e.g. a script without a __main__ guard
+                # imported us): carry on in this process.
+                self.close()
+                self.processes = 1
+        if self._nlp is None:
+            self._nlp = _blank()
+        return [doc_offsets(doc) for doc in self._nlp.pipe(texts)]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Tokenizer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _blank() -> Any:
+    import spacy
+
+    return spacy.blank(TOKENIZER_LANG)
+
+
+_WORKER_NLP: Any = None
+
+
+def _tokenize(texts: list[str]) -> list[bytes]:
+    """In a worker process: the offsets of `texts`, the pipeline loaded once a worker."""
+    global _WORKER_NLP
+    if _WORKER_NLP is None:
+        _WORKER_NLP = _blank()
+    return [doc_offsets(doc) for doc in _WORKER_NLP.pipe(texts)]
+
+
 def article_tokens(
     store: Store,
     ids: Sequence[str],
     *,
     progress: ProgressCallback | None = None,
     cancelled: CancelCheck | None = None,
+    tokenizer: Tokenizer | None = None,
 ) -> dict[str, np.ndarray]:
-    """(n, 2) arrays of token (start, end) offsets, white space tokens left out."""
+    """(n, 2) arrays of token (start, end) offsets, white space tokens left out.
+
+    Offsets not in the store yet are made (by `tokenizer`, else in this
+    process) and stored, 500 articles a transaction.
+    """
     name = tokenizer_name()
     cached = store.articles.token_offsets(ids, name)
     missing = [i for i in ids if i not in cached]
-    if missing:
-        import spacy
-
-        nlp = spacy.blank(TOKENIZER_LANG)
-        fresh: dict[str, bytes] = {}
-        texts = (text for _, text in store.articles.texts(missing))
-        for done, (article_id, doc) in enumerate(zip(missing, nlp.pipe(texts), strict=True), 1):
-            fresh[article_id] = doc_offsets(doc)
-            if len(fresh) >= 500:
-                store.articles.save_token_offsets(name, fresh)
-                cached.update(fresh)
-                fresh = {}
+    own = tokenizer is None
+    tokenizer = tokenizer or Tokenizer(processes=os.cpu_count() or 1)
+    try:
+        for start in range(0, len(missing), CHUNK):
+            part = missing[start : start + CHUNK]
+            texts = [text for _, text in store.articles.texts(part)]
+            fresh = dict(zip(part, tokenizer.offsets(texts), strict=True))
+            store.articles.save_token_offsets(name, fresh)
+            cached.update(fresh)
             if progress is not None:
-                progress(Progress(done, len(missing), "articles", "tokenizing"))
+                progress(Progress(start + len(part), len(missing), "articles", "tokenizing"))
             if cancelled is not None and cancelled():
                 break
-        store.articles.save_token_offsets(name, fresh)
-        cached.update(fresh)
+    finally:
+        if own:
+            tokenizer.close()
     return {
         article_id: np.frombuffer(cached[article_id], dtype="<i4").reshape(-1, 2)
         for article_id in ids

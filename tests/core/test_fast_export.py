@@ -26,7 +26,7 @@ from annotator.core.preannotation.run import preannotate
 from annotator.core.records import Origin, Span, Status
 from annotator.core.store import Store, batches
 from annotator.core.store.gold import GoldCandidate
-from annotator.core.token_cache import tokenizer_name, words_and_spaces
+from annotator.core.token_cache import Tokenizer, tokenizer_name, words_and_spaces
 from tests.conftest import CORPUS
 
 NLP = spacy.blank("fr")
@@ -201,3 +201,15 @@ def test_preannotation_keeps_the_tokens_the_exports_would_make(
     for article_id in ids:
         fresh = NLP.make_doc(store.articles.get(article_id).text)
         assert cached[article_id] == offsets_of(fresh).tobytes()
+
+
+def test_tokenizing_in_worker_processes_gives_the_same_offsets() -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))] * 3
+    texts += ["", "  \n", "Près de 2\u202f000 manifestants 😀 à Besançon,\n\nselon la CGT. "]
+    with Tokenizer(processes=1) as serial:
+        expected = serial.offsets(texts)
+    with Tokenizer(processes=2) as parallel:
+        parallel.PARALLEL_FROM = 2  # this small batch goes to the workers too
+        assert parallel.offsets(texts) == expected
+        assert parallel._pool is not None  # it did
+    assert expected == [offsets_of(NLP.make_doc(t)).tobytes() for t in texts]

@@ -26,7 +26,7 @@ from annotator.core.files import atomic_write
 from annotator.core.progress import CancelCheck
 from annotator.core.records import Span
 from annotator.core.store import Store
-from annotator.core.token_cache import article_tokens, words_and_spaces
+from annotator.core.token_cache import Tokenizer, article_tokens, words_and_spaces
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -99,25 +99,32 @@ def tokenized(
 
     The Docs are rebuilt from the store's token cache, ten times faster than
     tokenizing; only articles never tokenised before go through the tokenizer
-    (and into the cache), a chunk at a time.
+    (and into the cache), a chunk at a time, in worker processes (one a core)
+    when a chunk has many.
     """
-    chunk: list[SourcedArticle] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == TOKEN_CHUNK:
-            yield from _docs(store, chunk, vocab, cancelled)
-            chunk = []
-    yield from _docs(store, chunk, vocab, cancelled)
+    with Tokenizer(processes=os.cpu_count() or 1) as tokenizer:
+        chunk: list[SourcedArticle] = []
+        for item in items:
+            chunk.append(item)
+            if len(chunk) == TOKEN_CHUNK:
+                yield from _docs(store, chunk, vocab, tokenizer, cancelled)
+                chunk = []
+        yield from _docs(store, chunk, vocab, tokenizer, cancelled)
 
 
 def _docs(
-    store: Store, chunk: list[SourcedArticle], vocab: Vocab, cancelled: CancelCheck | None
+    store: Store,
+    chunk: list[SourcedArticle],
+    vocab: Vocab,
+    tokenizer: Tokenizer,
+    cancelled: CancelCheck | None,
 ) -> Iterator[tuple[SourcedArticle, Doc, list[str]]]:
     from spacy.tokens import Doc
 
     if not chunk:
         return
-    offsets = article_tokens(store, [item.article.id for item in chunk], cancelled=cancelled)
+    ids = [item.article.id for item in chunk]
+    offsets = article_tokens(store, ids, cancelled=cancelled, tokenizer=tokenizer)
     check_cancelled(cancelled)
     for item in chunk:
         words, spaces = words_and_spaces(item.article.text, offsets[item.article.id])
