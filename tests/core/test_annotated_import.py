@@ -551,3 +551,25 @@ def test_spans_from_our_export_record() -> None:
             {"text": "Rennes", "spans": [{"start": 0, "end": 9, "label": "LOC"}]}, where="a.jsonl:3"
         )
     assert raised.value.where == "a.jsonl:3"
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ({"start": True, "end": 6, "label": "LOC"}, "must be integers"),
+        ({"start": 0, "end": 6.0, "label": "LOC"}, "must be integers"),
+        ({"start": 0, "end": 6, "label": " "}, "has no label"),
+        ({"start": 0, "end": 6}, "has no label"),
+        ({"start": 4, "end": 4, "label": "LOC"}, "is empty"),
+        ({"start": 0, "end": 6, "label": "LOC", "attrs": [1]}, '"attrs" must be an object'),
+        ({"start": 0, "end": 6, "label": "LOC", "text": "Brest"}, "but the file says 'Brest'"),
+        ("LOC", "expected an object"),
+    ],
+)
+def test_every_bad_span_of_an_export_record_is_named(item: object, message: str) -> None:
+    good = {"start": 0, "end": 6, "label": "LOC", "text": "Rennes", "attrs": None}
+    record = {"text": "Rennes en hiver", "spans": [good, item]}
+    with pytest.raises(InputError, match=message):
+        spans_from_record(record)
+    (span,) = spans_from_record({**record, "spans": [good]}) or ()
+    assert (span.start, span.end, span.label, span.attrs) == (0, 6, "LOC", {})

@@ -152,3 +152,41 @@ def test_document_has_the_newest_suggestion_set(store: Store, suggested: list) -
     assert [a.span for a in document.annotations] == [MACRON]
     assert store.suggestions.pending(newer.id) == []
     assert document.article.text == TEXT
+
+
+def test_imported_work_is_one_logged_row_an_article_and_not_undoable(
+    store: Store, article: str
+) -> None:
+    store.statuses.set("bob", article, Status.FLAGGED, comment="à revoir")
+    stored = store.annotations.import_many("bob", {article: [MACRON, MAIRES, FRANCE]})
+    assert stored == {article: 3}
+    imported = store.annotations.for_article(article, "bob")
+    assert [(a.span, a.origin) for a in imported] == [
+        (s, Origin.IMPORTED) for s in (MACRON, MAIRES, FRANCE)
+    ]
+    assert store.statuses.get(article, "bob").status is Status.DONE
+    (event,) = [e for e in store.events.list(annotator="bob") if e.kind == "annotations.import"]
+    assert event.article_id == article and event.before["status"] == "flagged"
+    assert event.after["status"]["status"] == "done"
+    assert event.after["annotations"] == [
+        [a.id, a.span.start, a.span.end, a.span.label, a.span.attrs] for a in imported
+    ]
+    # Imports are not the annotator's actions: undo goes back to the flag, then stops.
+    assert [e.kind for e in store.events.undo("bob")] == ["status.set"]
+    assert not store.events.can_undo("bob")
+    assert len(store.annotations.for_article(article, "bob")) == 3
+    # An article the annotator has work on is left alone.
+    assert store.annotations.import_many("bob", {article: [ELYSEE]}) == {}
+
+
+def test_importing_many_spans_numbers_them_on_and_checks_each(store: Store, article: str) -> None:
+    last = store.annotations.add("alice", article, FRANCE).id
+    store.annotations.delete(last)
+    letters = [Span(i, i + 1, "MISC") for i, c in enumerate(TEXT) if not c.isspace()]
+    many = (letters * 4)[:250]
+    assert store.annotations.import_spans("carol", article, many) == 250  # several statements
+    ids = sorted(a.id for a in store.annotations.for_article(article, "carol"))
+    assert ids == list(range(last + 1, last + 251))  # deleted ids are never reused
+    with pytest.raises(InvalidSpan, match="white space"):
+        store.annotations.import_spans("dave", article, [MACRON, Span(14, 16, "PER")])
+    assert store.annotations.for_article(article, "dave") == []

@@ -143,3 +143,22 @@ def test_support_is_all_some_or_one() -> None:
     }
     support = {(s.span.start, s.span.label): s.support for s in supported_spans(versions)}
     assert support == {(0, "LOC"): "all", (10, "PER"): "some", (20, "ORG"): "one"}
+
+
+def test_merging_imported_work_brings_it_and_its_log_once(tmp_path: Path, corpus_dir: Path) -> None:
+    a = machine(tmp_path / "a.db", corpus_dir)
+    b = machine(tmp_path / "b.db", corpus_dir)
+    annotate(b, "bob")
+    export_jsonl(b, tmp_path / "bob.jsonl", source="bob")
+    b.close()
+    c = Store.open(tmp_path / "c.db")
+    report = import_paths(c, [tmp_path / "bob.jsonl"], annotator="carol")
+    assert report.spans > 0
+    c.close()
+    merged = merge(a, tmp_path / "c.db")
+    assert merged.versions == 2 and merged.annotations == report.spans
+    kinds = [e.kind for e in a.events.list() if e.kind.startswith("merged.annotations")]
+    assert kinds == ["merged.annotations.import"] * 2  # one row an article
+    again = merge(a, tmp_path / "c.db")
+    assert (again.versions, again.events) == (0, 0)
+    assert len(a.annotations.for_article(a.articles.ids()[0], "carol")) > 0

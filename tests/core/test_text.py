@@ -6,9 +6,18 @@ from pathlib import Path
 
 import pytest
 
+from annotator.core import text as text_module
 from annotator.core.decoding import decode
 from annotator.core.errors import InputError
-from annotator.core.text import article_id, clean_text, guess_title
+from annotator.core.records import Span
+from annotator.core.text import (
+    article_id,
+    article_id_and_words,
+    clean_text,
+    clean_text_and_spans,
+    count_words,
+    guess_title,
+)
 
 PHRASE = "L’élève a reçu 5 € à Noël : « œuvre » déjà vue."
 
@@ -68,3 +77,31 @@ def test_bad_bytes_are_named(data: bytes, message: str) -> None:
     with pytest.raises(InputError) as error:
         decode(data, "f.txt")
     assert str(error.value).startswith(message)
+
+
+def test_spans_of_a_clean_text_keep_their_offsets_and_stop_at_its_end(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    raw = "Alep, l’Élysée et Paris.  \n "
+    spans = [
+        Span(0, 4, "LOC"),
+        Span(18, 24, "LOC"),
+        Span(18, 27, "LOC"),  # into the white space trimmed at the end
+        Span(3, 99, "LOC"),  # out of range: returned as given, for the caller to reject
+    ]
+    fast = clean_text_and_spans(raw, spans)
+    assert fast == ("Alep, l’Élysée et Paris.", [*spans[:2], Span(18, 24, "LOC"), spans[3]])
+    monkeypatch.setattr(text_module, "_clean_but_the_end", lambda raw: False)
+    assert clean_text_and_spans(raw, spans) == fast  # the piece by piece way agrees
+
+
+def test_spans_move_with_removed_carriage_returns_and_composed_accents() -> None:
+    raw = "e\u0301te\u0301\r\nParis"
+    text, (summer, paris) = clean_text_and_spans(raw, [Span(0, 5, "MISC"), Span(7, 12, "LOC")])
+    assert text == "été\nParis"
+    assert (text[summer.start : summer.end], text[paris.start : paris.end]) == ("été", "Paris")
+
+
+def test_id_and_words_in_one_pass_are_article_id_and_count_words() -> None:
+    for text in ("Titre\nUn  texte.", "e\u0301te\u0301 à Alep", ""):
+        assert article_id_and_words(text) == (article_id(text), count_words(text))

@@ -28,7 +28,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Read]:
             where = f"{path}:{number}"
             if number == 1:
                 raw = raw.removeprefix(b"\xef\xbb\xbf")
-            if not raw.strip():
+            if not raw or raw.isspace():  # not strip(): it copies every line
                 continue
             if len(raw) > 4 * options.max_chars:
                 yield too_large(where, len(raw), options), position

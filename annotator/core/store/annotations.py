@@ -19,9 +19,13 @@ from annotator.core.records import (
 )
 from annotator.core.store.connection import now
 from annotator.core.store.events import Change
+from annotator.core.store.schema import insert_rows
 
 if TYPE_CHECKING:
     from annotator.core.store.store import Store
+
+# One encoder for bulk writes: json.dumps with options builds a new one a call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 _ANNOTATION_COLUMNS = (
     "id",
@@ -146,78 +150,43 @@ class Annotations:
     ) -> dict[str, int]:
         """`import_spans` for many articles in one transaction, written in bulk.
 
-        Logged for audit (kind `annotation.import`), but not an undoable action
-        of the annotator's. Articles where the annotator already has work are
-        left as they are (absent from the result).
+        Logged for audit, not as an undoable action of the annotator's: one
+        `annotations.import` row an article, keyed like its status, with the
+        status it had before and, after, its new status and its annotations as
+        ``[id, start, end, label, attrs]`` lists. Articles where the annotator
+        already has work are left as they are (absent from the result).
         """
-        db = self._store.db
+        status = Status(status)
         stored: dict[str, int] = {}
         with self._store.transaction():
             annotator_id = self._store.annotators.id_of(annotator)
-            ids = list(spans_by_article)
-            busy = set()
-            for i in range(0, len(ids), 500):
-                part = ids[i : i + 500]
-                marks = ", ".join("?" * len(part))
-                busy.update(
-                    r[0]
-                    for r in db.execute(
-                        f"SELECT DISTINCT article_id FROM annotations WHERE annotator_id = ?"
-                        f" AND article_id IN ({marks})",
-                        [annotator_id, *part],
-                    )
-                )
-            texts = dict(self._store.articles.texts([i for i in ids if i not in busy]))
-            row = db.execute(
-                "SELECT seq FROM sqlite_sequence WHERE name = 'annotations'"
-            ).fetchone()
-            next_id = max(
-                row[0] if row else 0,
-                db.execute("SELECT coalesce(max(id), 0) FROM annotations").fetchone()[0],
-            )
-            stamp = now()
-            rows, changes = [], []
-            for article_id, text in texts.items():
-                for span in spans_by_article[article_id]:
-                    _check_span(article_id, text, span)
-                    next_id += 1
-                    state = {
-                        "id": next_id,
-                        "article_id": article_id,
-                        "annotator_id": annotator_id,
-                        "start": span.start,
-                        "end": span.end,
-                        "label": span.label,
-                        "attrs": json.dumps(span.attrs, ensure_ascii=False, sort_keys=True),
-                        "origin": Origin.IMPORTED.value,
-                        "suggestion_id": None,
-                        "created_at": stamp,
-                        "updated_at": stamp,
-                    }
-                    rows.append([state[c] for c in _ANNOTATION_COLUMNS])
-                    changes.append(
-                        Change("annotation.import", article_id, str(next_id), None, _public(state))
-                    )
-                key = f"{annotator_id}/{article_id}"
-                before = self._store.statuses._state(annotator_id, article_id)
+            busy = self._annotated(annotator_id, list(spans_by_article))
+            texts = self._store.articles.texts([i for i in spans_by_article if i not in busy])
+            pairs = sorted(texts)  # by article: the index on articles fills in its order
+            before = self._store.statuses._states(annotator_id, [i for i, _ in pairs])
+            rows = _ImportRows(annotator_id, now(), self._last_id())
+            states: list[dict[str, Any]] = []
+            changes: list[Change] = []
+            for article_id, text in pairs:
+                spans = spans_by_article[article_id]
+                _check_spans(article_id, text, spans)
+                logged = rows.add(article_id, spans)
                 after = {
                     "article_id": article_id,
                     "annotator_id": annotator_id,
-                    "status": Status(status).value,
+                    "status": status.value,
                     "comment": None,
-                    "updated_at": stamp,
+                    "updated_at": rows.stamp,
                 }
-                self._store.statuses._write_state(key, after)
-                changes.append(Change("status.import", article_id, key, before, after))
-                stored[article_id] = len(spans_by_article[article_id])
-            db.conn.executemany(
-                "INSERT INTO annotations ("
-                + ", ".join(f'"{c}"' for c in _ANNOTATION_COLUMNS)
-                + ") VALUES ("
-                + ", ".join("?" * len(_ANNOTATION_COLUMNS))
-                + ")",
-                rows,
-            )
+                states.append(after)
+                key = f"{annotator_id}/{article_id}"
+                state = {"status": after, "annotations": logged}
+                changes.append(
+                    Change("annotations.import", article_id, key, before.get(article_id), state)
+                )
+                stored[article_id] = len(spans)
+            insert_rows(self._store.db.conn, _IMPORT_SQL, rows.rows)
+            self._store.statuses._write_states(states)
             if changes:
                 self._store.events.log(annotator_id, changes)
         return stored
@@ -305,6 +274,31 @@ class Annotations:
         state = self._state(cursor.lastrowid)
         changes.append(Change("annotation.add", article_id, str(state["id"]), None, _public(state)))
         return state
+
+    def _annotated(self, annotator_id: int, article_ids: list[str]) -> set[str]:
+        """Which of these articles the annotator has annotations on."""
+        found: set[str] = set()
+        for i in range(0, len(article_ids), 500):
+            part = article_ids[i : i + 500]
+            marks = ", ".join("?" * len(part))
+            found.update(
+                r[0]
+                for r in self._store.db.execute(
+                    f"SELECT DISTINCT article_id FROM annotations WHERE annotator_id = ?"
+                    f" AND article_id IN ({marks})",
+                    [annotator_id, *part],
+                )
+            )
+        return found
+
+    def _last_id(self) -> int:
+        """The highest annotation id ever given, deleted ones included (AUTOINCREMENT)."""
+        db = self._store.db
+        row = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'annotations'").fetchone()
+        return max(
+            row[0] if row else 0,
+            db.execute("SELECT coalesce(max(id), 0) FROM annotations").fetchone()[0],
+        )
 
     def _decided(self, annotator_id: int, suggestion_id: int) -> bool:
         return (
@@ -407,6 +401,68 @@ def _check_span(article_id: str, text: str, span: Span) -> None:
         )
     if not span.label.strip():
         raise InvalidSpan(f"article {article_id}: a span needs a label")
+
+
+_IMPORT_SQL = (
+    'INSERT INTO annotations (id, article_id, start, "end", label, attrs, annotator_id,'
+    " origin, created_at, updated_at)"
+)
+
+
+class _ImportRows:
+    """Rows of imported annotations, numbered on from the last id, as `_IMPORT_SQL` takes them."""
+
+    def __init__(self, annotator_id: int, stamp: str, last_id: int) -> None:
+        self.annotator_id = annotator_id
+        self.stamp = stamp
+        self.last_id = last_id
+        self.rows: list[tuple[Any, ...]] = []
+        self._origin = Origin.IMPORTED.value  # an enum's value is a property: read it once
+
+    def add(self, article_id: str, spans: list[Span]) -> list[list[Any]]:
+        """Add an article's spans; returns them as logged: [id, start, end, label, attrs]."""
+        annotator_id, origin, stamp = self.annotator_id, self._origin, self.stamp
+        next_id = self.last_id
+        logged = []
+        for span in spans:
+            next_id += 1
+            start, end, label, attrs = span.start, span.end, span.label, span.attrs
+            self.rows.append(
+                (
+                    next_id,
+                    article_id,
+                    start,
+                    end,
+                    label,
+                    _attrs(attrs),
+                    annotator_id,
+                    origin,
+                    stamp,
+                    stamp,
+                )
+            )
+            logged.append([next_id, start, end, label, attrs])
+        self.last_id = next_id
+        return logged
+
+
+def _check_spans(article_id: str, text: str, spans: list[Span]) -> None:
+    """`_check_span` of each span, with the common case tested inline (bulk imports)."""
+    length = len(text)
+    for span in spans:
+        start, end = span.start, span.end
+        if (
+            not 0 <= start < end <= length
+            or text[start].isspace()
+            or text[end - 1].isspace()
+            or not span.label.strip()
+        ):
+            _check_span(article_id, text, span)
+
+
+def _attrs(attrs: dict[str, Any]) -> str:
+    """Attributes as stored; most spans have none (bulk imports: no encoding for them)."""
+    return _ENCODER.encode(attrs) if attrs else "{}"
 
 
 def _span(state: dict[str, Any]) -> Span:

@@ -12,6 +12,7 @@ from annotator.core.neardup import SCHEME, signature
 from annotator.core.records import Article, ArticleSummary, Status, snippet
 from annotator.core.store.connection import now
 from annotator.core.store.events import Change
+from annotator.core.store.schema import insert_rows
 
 if TYPE_CHECKING:
     from annotator.core.store.store import Store
@@ -50,9 +51,10 @@ class Articles:
         db = self._store.db
         stamp = now()
         with self._store.transaction():
-            db.conn.executemany(
-                "INSERT INTO articles (id, title, text, source, meta, imported_at, words, cluster)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            # Many rows a statement: the full-text index is written once a statement.
+            insert_rows(
+                db.conn,
+                "INSERT INTO articles (id, title, text, source, meta, imported_at, words, cluster)",
                 [
                     (
                         a.id,
@@ -67,8 +69,9 @@ class Articles:
                     for a in articles
                 ],
             )
-            db.conn.executemany(
-                "INSERT INTO article_minhash (article_id, signature, scheme) VALUES (?, ?, ?)",
+            insert_rows(
+                db.conn,
+                "INSERT INTO article_minhash (article_id, signature, scheme)",
                 [(a.id, a.signature, SCHEME) for a in articles if a.signature is not None],
             )
             db.conn.executemany(

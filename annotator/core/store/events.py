@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.core.records import Event
 from annotator.core.store.connection import now
+from annotator.core.store.schema import insert_rows
 
 if TYPE_CHECKING:
     from annotator.core.store.store import Store
@@ -35,6 +36,9 @@ _INVERSE = {
 
 # Writes one entity's state (None: the entity does not exist).
 StateWriter = Callable[[str, Any], None]
+
+# One encoder for every row: json.dumps with options builds a new one a call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +71,10 @@ class Events:
         db = self._store.db
         (action,) = db.execute("SELECT coalesce(max(id), 0) + 1 FROM events").fetchone()
         at = now()
-        db.conn.executemany(
+        insert_rows(
+            db.conn,
             "INSERT INTO events (id, action, at, annotator_id, kind, article_id, entity_id,"
-            " before, after, undoes, redoes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " before, after, undoes, redoes)",
             [
                 (
                     action + i,
@@ -194,7 +199,7 @@ def _remove(stack: list[int], item: int) -> None:
 
 
 def _dump(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return None if value is None else _ENCODER.encode(value)
 
 
 def _load(value: str | None) -> Any:

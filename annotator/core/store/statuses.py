@@ -8,6 +8,7 @@ from annotator.core.errors import NotFound
 from annotator.core.records import ArticleStatus, Status
 from annotator.core.store.connection import now
 from annotator.core.store.events import Change
+from annotator.core.store.schema import insert_rows
 
 if TYPE_CHECKING:
     from annotator.core.store.store import Store
@@ -98,6 +99,38 @@ class Statuses:
             "comment": row[1],
             "updated_at": row[2],
         }
+
+    def _states(self, annotator_id: int, article_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """`_state` of many articles (those with none absent), read a chunk at a time."""
+        found: dict[str, dict[str, Any]] = {}
+        for i in range(0, len(article_ids), 500):
+            part = article_ids[i : i + 500]
+            marks = ", ".join("?" * len(part))
+            for article_id, status, comment, updated_at in self._store.db.execute(
+                "SELECT article_id, status, comment, updated_at FROM article_status"
+                f" WHERE annotator_id = ? AND article_id IN ({marks})",
+                [annotator_id, *part],
+            ):
+                found[article_id] = {
+                    "article_id": article_id,
+                    "annotator_id": annotator_id,
+                    "status": status,
+                    "comment": comment,
+                    "updated_at": updated_at,
+                }
+        return found
+
+    def _write_states(self, states: list[dict[str, Any]]) -> None:
+        """`_write_state` of many states at once (none of them None)."""
+        insert_rows(
+            self._store.db.conn,
+            "INSERT OR REPLACE INTO article_status"
+            " (article_id, annotator_id, status, comment, updated_at)",
+            [
+                (s["article_id"], s["annotator_id"], s["status"], s["comment"], s["updated_at"])
+                for s in states
+            ],
+        )
 
     def _write_state(self, entity_id: str, state: dict[str, Any] | None) -> None:
         annotator_id, article_id = entity_id.split("/", 1)
