@@ -195,7 +195,7 @@ STAGES: dict[str, list[tuple[str, int]]] = {
     "import": [
         ("reading and parsing the file (`_read`)", 0),
         ("cleaning texts and spans, ids (`_Batch.add`)", 0),
-        ("near-duplicates: MinHash + LSH (`NearDuplicateIndex.add`)", 0),
+        ("near-duplicates: MinHash + LSH (`NearDuplicateIndex.add_many`)", 0),
         ("storing the articles, full-text index (`articles.add`)", 0),
         ("storing the spans (`_SpanTarget.store`)", 0),
         ("`import_many` (one transaction a batch)", 1),
@@ -284,8 +284,8 @@ def _import_stages(stages: Stages, store: Any) -> None:
 
     stages.wrap_iter(importing, "_read", "reading and parsing the file (`_read`)")
     stages.wrap(importing._Batch, "add", "cleaning texts and spans, ids (`_Batch.add`)")
-    stages.wrap(NearDuplicateIndex, "add",
-                "near-duplicates: MinHash + LSH (`NearDuplicateIndex.add`)")
+    stages.wrap(NearDuplicateIndex, "add_many",
+                "near-duplicates: MinHash + LSH (`NearDuplicateIndex.add_many`)")
     stages.wrap(store.articles, "add", "storing the articles, full-text index (`articles.add`)")
     stages.wrap(importing._SpanTarget, "store", "storing the spans (`_SpanTarget.store`)")
     stages.wrap(store.annotations, "import_many", "`import_many` (one transaction a batch)")

@@ -145,3 +145,44 @@ def test_progress_reaches_the_total(store: Store, tmp_path: Path, fmt: str) -> N
     seen = []
     import_paths(store, [path], progress=seen.append)
     assert seen[-1].done == seen[-1].total == path.stat().st_size
+
+
+def test_articles_and_their_spans_are_stored_together_or_not_at_all(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "annotated.jsonl"
+    record = {"text": "Réunion à Rennes.", "spans": [{"start": 10, "end": 16, "label": "LOC"}]}
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    def fail(*args: object) -> None:
+        raise OSError("disk full")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(store.annotations, "import_many", fail)
+        with pytest.raises(OSError):
+            import_paths(store, [path], annotator="alice")
+    assert store.articles.count() == 0  # so running it again imports the spans too
+    report = import_paths(store, [path], annotator="alice")
+    assert (len(report.added), report.spans) == (1, 1)
+
+
+def test_a_lone_surrogate_is_named_with_its_line_and_the_rest_lands(
+    store: Store, tmp_path: Path
+) -> None:
+    """JSON can escape half a surrogate pair; no text can hold it, nor can SQLite store it."""
+    path = tmp_path / "broken.jsonl"
+    path.write_text(
+        '{"text": "Alep, jeudi."}\n'
+        '{"text": "Un \\ud83d tout seul."}\n'
+        '{"text": "Le drapeau \\ud83c\\uddeb\\ud83c\\uddf7 est entier."}\n'
+        '{"text": "Un titre cassé.", "title": "Titre \\udc00"}\n',
+        encoding="utf-8",
+    )
+    report = import_paths(store, [path])
+    texts = {store.articles.get(i).text for i in report.added}
+    assert "Alep, jeudi." in texts and "Le drapeau 🇫🇷 est entier." in texts
+    problems = [str(p) for p in report.problems]
+    assert any(p.startswith(f"{path}:2: ") and "lone surrogate (U+D83D)" in p for p in problems)
+    assert any(p.startswith(f"{path}:4: ") and '"title" holds a lone' in p for p in problems)
+    assert len(problems) == 2
+    assert store.integrity_check() == []

@@ -40,6 +40,30 @@ def too_large(where: str, chars: int, options: ReadOptions) -> InputError:
     )
 
 
+def lone_surrogate(value: object, path: str = "") -> str | None:
+    """Where a string of a JSON value holds half a surrogate pair, if one does."""
+    if isinstance(value, str):
+        if value.isascii():
+            return None
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            code, at = ord(value[error.start]), error.start
+            return f"{path or 'a string'} holds a lone surrogate (U+{code:04X}) at character {at}"
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = lone_surrogate(key, "a key") or lone_surrogate(item, f'"{key}"')
+            if found:
+                return found
+    elif isinstance(value, list):
+        for item in value:
+            found = lone_surrogate(item, path)
+            if found:
+                return found
+    return None
+
+
 def record_text(
     record: object, where: str, options: ReadOptions, what: str = "record"
 ) -> str | InputError:
@@ -51,4 +75,9 @@ def record_text(
         return InputError(where, f'no "text" string in this {what}')
     if len(text) > options.max_chars:
         return too_large(where, len(text), options)
+    broken = lone_surrogate(record)
+    if broken is not None:
+        # JSON can spell half of a surrogate pair ("\ud800"); no Unicode text holds one
+        # and SQLite cannot store one.
+        return InputError(where, f"{broken}: it is not valid Unicode")
     return text

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.importers.base import Format, Read, ReadOptions, too_large
+from annotator.core.importers.base import Format, Read, ReadOptions, lone_surrogate, too_large
 from annotator.core.importers.jsonl_spans import checked_span, json_records
 from annotator.core.records import ArticleDraft, Span
 
@@ -59,6 +59,10 @@ def _task(
 ) -> Iterator[ArticleDraft | InputError]:
     if not isinstance(task, dict):
         yield InputError(where, f"expected a Label Studio task object, found {type(task).__name__}")
+        return
+    broken = lone_surrogate(task)
+    if broken is not None:
+        yield InputError(where, f"{broken}: it is not valid Unicode")
         return
     if "data" not in task and isinstance(task.get("text"), str):
         yield from _json_min(task, where, source, options)
