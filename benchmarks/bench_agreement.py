@@ -59,6 +59,7 @@ from common import (
     peak_mb,
     rss_mb,
     run_child,
+    save_profile,
     snapshot_code,
     verdict,
     write_section,
@@ -382,8 +383,6 @@ def child_baseline(db: Path) -> dict[str, Any]:
 
 def child_profile(db: Path, top: int, label: str) -> dict[str, Any]:
     import cProfile
-    import io
-    import pstats
 
     from annotator.core.store import Store
 
@@ -396,13 +395,7 @@ def child_profile(db: Path, top: int, label: str) -> dict[str, Any]:
     report.to_json()
     profiler.disable()
     store.close()
-    text = io.StringIO()
-    stats = pstats.Stats(profiler, stream=text).strip_dirs()
-    stats.sort_stats("tottime").print_stats(top)
-    stats.sort_stats("cumulative").print_stats(top)
-    path = OUT / f"profile-agreement-{label}.txt"
-    path.write_text(text.getvalue())
-    return {"profile": str(path)}
+    return save_profile(profiler, OUT / f"profile-agreement-{label}.txt", top)
 
 
 # -- parent ---------------------------------------------------------------------------

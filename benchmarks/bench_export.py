@@ -54,6 +54,7 @@ from common import (
     peak_mb,
     rss_mb,
     run_child,
+    save_profile,
     snapshot_code,
     suggestion_spans,
     verdict,
@@ -344,8 +345,6 @@ def child_baseline(db: Path) -> dict[str, Any]:
 
 def child_profile(kind: str, db: Path, out: Path, top: int) -> dict[str, Any]:
     import cProfile
-    import io
-    import pstats
 
     from annotator.core.exporters.formats import EXPORTERS
     from annotator.core.importing import import_paths
@@ -367,13 +366,7 @@ def child_profile(kind: str, db: Path, out: Path, top: int) -> dict[str, Any]:
         EXPORTERS[kind](store, out, source=ANNOTATOR, status="all")
         profiler.disable()
         store.close()
-    text = io.StringIO()
-    stats = pstats.Stats(profiler, stream=text).strip_dirs()
-    stats.sort_stats("tottime").print_stats(top)
-    stats.sort_stats("cumulative").print_stats(top)
-    path = OUT / f"profile-export-{kind}.txt"
-    path.write_text(text.getvalue())
-    return {"profile": str(path)}
+    return save_profile(profiler, OUT / f"profile-export-{kind}.txt", top)
 
 
 # -- parent ---------------------------------------------------------------------------

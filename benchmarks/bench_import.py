@@ -50,6 +50,7 @@ from common import (
     peak_mb,
     rss_mb,
     run_child,
+    save_profile,
     snapshot_code,
     suggestion_spans,
     verdict,
@@ -261,8 +262,6 @@ def child_reads(db: Path, reads: int, accepts: int, per_article: int, seed: int)
 
 def child_profile(source: Path, db: Path, top: int) -> dict[str, Any]:
     import cProfile
-    import io
-    import pstats
 
     from annotator.core.importing import import_paths
     from annotator.core.store import Store
@@ -274,13 +273,7 @@ def child_profile(source: Path, db: Path, top: int) -> dict[str, Any]:
     import_paths(store, [source], format="jsonl", batch_size=BATCH)
     profiler.disable()
     store.close()
-    text = io.StringIO()
-    stats = pstats.Stats(profiler, stream=text).strip_dirs()
-    stats.sort_stats("tottime").print_stats(top)
-    stats.sort_stats("cumulative").print_stats(top)
-    path = OUT / f"profile-import-{source.stem}.txt"
-    path.write_text(text.getvalue())
-    return {"profile": str(path)}
+    return save_profile(profiler, OUT / f"profile-import-{source.stem}.txt", top)
 
 
 # -- parent: generate inputs, run the children, write the report ------------------------

@@ -56,6 +56,7 @@ from common import (
     peak_mb,
     rss_mb,
     run_child,
+    save_profile,
     snapshot_code,
     verdict,
     write_section,
@@ -290,8 +291,6 @@ def child_paired(template: Path, db: Path, model: str, chunk: int) -> dict[str, 
 def child_profile(template: Path, db: Path, model: str, top: int) -> dict[str, Any]:
     """cProfile of ours in one process, model loaded first (not profiled)."""
     import cProfile
-    import io
-    import pstats
 
     from annotator.core.preannotation.pipeline import load
     from annotator.core.preannotation.run import preannotate
@@ -306,13 +305,7 @@ def child_profile(template: Path, db: Path, model: str, top: int) -> dict[str, A
     preannotate(store, model=model, pipeline=pipeline, batch_size=BATCH)
     profiler.disable()
     store.close()
-    text = io.StringIO()
-    stats = pstats.Stats(profiler, stream=text).strip_dirs()
-    stats.sort_stats("tottime").print_stats(top)
-    stats.sort_stats("cumulative").print_stats(top)
-    path = OUT / f"profile-preannotate-{template.stem}-{model}.txt"
-    path.write_text(text.getvalue())
-    return {"profile": str(path)}
+    return save_profile(profiler, OUT / f"profile-preannotate-{template.stem}-{model}.txt", top)
 
 
 # -- parent -----------------------------------------------------------------------------

@@ -285,3 +285,16 @@ def write_section(
                 head, tail = text.split(anchor, 1)
                 text = head + anchor + "\n\n" + section + tail
         path.write_text(text, encoding="utf-8")
+
+
+def save_profile(profiler: Any, path: Path, top: int) -> dict[str, Any]:
+    """A cProfile's `top` functions by own time, then by cumulative time, written to `path`."""
+    import io
+    import pstats
+
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text).strip_dirs()
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    path.write_text(text.getvalue())
+    return {"profile": str(path)}
