@@ -1,3 +1,4 @@
 from annotator.cli.main import main
 
-main()
+if __name__ == "__main__":  # worker processes (spawned) import this module too
+    main()
