@@ -59,8 +59,8 @@ from common import (
     peak_mb,
     rss_mb,
     run_child,
+    run_on_snapshot,
     save_profile,
-    snapshot_code,
     verdict,
     write_section,
 )
@@ -687,12 +687,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result))
         return 0
 
-    OUT.mkdir(parents=True, exist_ok=True)
-    code = snapshot_code(CODE)
-    try:
-        return run(args, code)
-    finally:
-        shutil.rmtree(CODE, ignore_errors=True)
+    return run_on_snapshot(CODE, lambda code: run(args, code))
 
 
 if __name__ == "__main__":

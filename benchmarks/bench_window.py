@@ -63,7 +63,7 @@ from common import (
     peak_mb,
     rss_mb,
     run_child,
-    snapshot_code,
+    run_on_snapshot,
     suggestion_spans,
     verdict,
     write_section,
@@ -763,12 +763,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result))
         return 0
 
-    OUT.mkdir(parents=True, exist_ok=True)
-    code = snapshot_code(CODE)
-    try:
-        return run(args, code)
-    finally:
-        shutil.rmtree(CODE, ignore_errors=True)
+    return run_on_snapshot(CODE, lambda code: run(args, code))
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -298,3 +298,14 @@ def save_profile(profiler: Any, path: Path, top: int) -> dict[str, Any]:
     stats.sort_stats("cumulative").print_stats(top)
     path.write_text(text.getvalue())
     return {"profile": str(path)}
+
+
+def run_on_snapshot(folder: Path, run: Callable[[str], int]) -> int:
+    """`run(code)` while the children import a copy of annotator/ in `folder` (removed after),
+    so that editing the tree during a long benchmark changes nothing it measures."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    code = snapshot_code(folder)
+    try:
+        return run(code)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
