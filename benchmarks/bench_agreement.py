@@ -242,8 +242,8 @@ def child_ours(db: Path) -> dict[str, Any]:
     for name in ("default_annotators", "finished_by_all", "article_tokens", "agreement"):
         stages.wrap(team, name)
     stages.wrap(store, "spans_by_article")
-    stages.wrap(store.articles, "token_offsets", "read cached token offsets")
-    stages.wrap(store.articles, "save_token_offsets", "save token offsets")
+    stages.wrap(store.articles, "tokens", "read cached token offsets")
+    stages.wrap(store.articles, "save_tokens", "save token offsets")
     for name in (
         "build_corpus", "pair_scores", "token_labels", "coding_agreement",
         "corpus_unitizing_alpha", "_tokens_by_label", "disagreements",

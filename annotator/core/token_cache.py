@@ -28,10 +28,21 @@ def tokenizer_name() -> str:
     return f"spacy-{metadata.version('spacy')}/{TOKENIZER_LANG}"
 
 
+def doc_tokens(doc: Doc) -> tuple[bytes, bytes]:
+    """What the cache keeps of a Doc's tokens but white space: their (start, end) offsets,
+    int32 pairs, and their ORTH ids (spaCy's hash of their text), uint64."""
+    from spacy.attrs import IDX, IS_SPACE, LENGTH, ORTH
+
+    table = doc.to_array([IDX, LENGTH, IS_SPACE, ORTH])
+    table = table[table[:, 2] == 0]
+    starts = table[:, 0].astype("<i4")
+    offsets = np.stack([starts, starts + table[:, 1].astype("<i4")], axis=1)
+    return offsets.tobytes(), table[:, 3].astype("<u8").tobytes()
+
+
 def doc_offsets(doc: Doc) -> bytes:
-    """What the cache keeps of a Doc: (start, end) of its tokens but white space, int32 pairs."""
-    pairs = [(t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
-    return np.array(pairs, dtype="<i4").reshape(-1, 2).tobytes()
+    """The token offsets of `doc_tokens`."""
+    return doc_tokens(doc)[0]
 
 
 class Tokenizer:
@@ -52,8 +63,8 @@ class Tokenizer:
         self._nlp: Any = None
         self._pool: ProcessPoolExecutor | None = None
 
-    def offsets(self, texts: list[str]) -> list[bytes]:
-        """`doc_offsets` of each text, in order."""
+    def tokens(self, texts: list[str]) -> list[tuple[bytes, bytes]]:
+        """`doc_tokens` of each text, in order."""
         if self.processes > 1 and len(texts) >= self.PARALLEL_FROM:
             if self._pool is None:
                 # spawn, not fork: the window calls this from a worker thread
@@ -70,7 +81,7 @@ class Tokenizer:
                 self.processes = 1
         if self._nlp is None:
             self._nlp = _blank()
-        return [doc_offsets(doc) for doc in self._nlp.pipe(texts)]
+        return [doc_tokens(doc) for doc in self._nlp.pipe(texts)]
 
     def close(self) -> None:
         if self._pool is not None:
@@ -93,12 +104,12 @@ def _blank() -> Any:
 _WORKER_NLP: Any = None
 
 
-def _tokenize(texts: list[str]) -> list[bytes]:
-    """In a worker process: the offsets of `texts`, the pipeline loaded once a worker."""
+def _tokenize(texts: list[str]) -> list[tuple[bytes, bytes]]:
+    """In a worker process: the tokens of `texts`, the pipeline loaded once a worker."""
     global _WORKER_NLP
     if _WORKER_NLP is None:
         _WORKER_NLP = _blank()
-    return [doc_offsets(doc) for doc in _WORKER_NLP.pipe(texts)]
+    return [doc_tokens(doc) for doc in _WORKER_NLP.pipe(texts)]
 
 
 def article_tokens(
@@ -111,11 +122,56 @@ def article_tokens(
 ) -> dict[str, np.ndarray]:
     """(n, 2) arrays of token (start, end) offsets, white space tokens left out.
 
-    Offsets not in the store yet are made (by `tokenizer`, else in this
+    Tokens not in the store yet are made (by `tokenizer`, else in this
     process) and stored, 500 articles a transaction.
     """
+    cached = _cached(store, ids, progress, cancelled, tokenizer)
+    return {article_id: _offsets(offsets) for article_id, (offsets, _) in cached.items()}
+
+
+def token_arrays(
+    store: Store,
+    ids: Sequence[str],
+    *,
+    cancelled: CancelCheck | None = None,
+    tokenizer: Tokenizer | None = None,
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """`article_tokens` with each token's ORTH id: ((n, 2) int32 offsets, (n,) uint64 ids).
+
+    Rows cached before ORTH ids were kept get them now, hashed from the text
+    (no tokenizing), and keep them.
+    """
+    cached = _cached(store, ids, None, cancelled, tokenizer)
+    unhashed = [i for i, (_, orths) in cached.items() if orths is None]
+    if unhashed:
+        from spacy.strings import get_string_id  # a symbol's id, else the hash
+
+        texts = dict(store.articles.texts(unhashed))
+        for start in range(0, len(unhashed), CHUNK):
+            filled = {}
+            for article_id in unhashed[start : start + CHUNK]:
+                offsets, text = cached[article_id][0], texts[article_id]
+                words = [text[a:b] for a, b in _offsets(offsets).tolist()]
+                orths = np.array([get_string_id(w) for w in words], dtype="<u8").tobytes()
+                filled[article_id] = (offsets, orths)
+            store.articles.save_tokens(tokenizer_name(), filled)
+            cached.update(filled)
+    return {
+        article_id: (_offsets(offsets), np.frombuffer(orths, dtype="<u8"))  # type: ignore[arg-type]
+        for article_id, (offsets, orths) in cached.items()
+    }
+
+
+def _cached(
+    store: Store,
+    ids: Sequence[str],
+    progress: ProgressCallback | None,
+    cancelled: CancelCheck | None,
+    tokenizer: Tokenizer | None,
+) -> dict[str, tuple[bytes, bytes | None]]:
+    """The cached (offsets, ORTH ids) of `ids`, the missing ones made and stored first."""
     name = tokenizer_name()
-    cached = store.articles.token_offsets(ids, name)
+    cached = store.articles.tokens(ids, name)
     missing = [i for i in ids if i not in cached]
     own = tokenizer is None
     tokenizer = tokenizer or Tokenizer(processes=os.cpu_count() or 1)
@@ -123,8 +179,10 @@ def article_tokens(
         for start in range(0, len(missing), CHUNK):
             part = missing[start : start + CHUNK]
             texts = [text for _, text in store.articles.texts(part)]
-            fresh = dict(zip(part, tokenizer.offsets(texts), strict=True))
-            store.articles.save_token_offsets(name, fresh)
+            fresh: dict[str, tuple[bytes, bytes | None]] = dict(
+                zip(part, tokenizer.tokens(texts), strict=True)
+            )
+            store.articles.save_tokens(name, fresh)
             cached.update(fresh)
             if progress is not None:
                 progress(Progress(start + len(part), len(missing), "articles", "tokenizing"))
@@ -133,11 +191,11 @@ def article_tokens(
     finally:
         if own:
             tokenizer.close()
-    return {
-        article_id: np.frombuffer(cached[article_id], dtype="<i4").reshape(-1, 2)
-        for article_id in ids
-        if article_id in cached
-    }
+    return {i: cached[i] for i in ids if i in cached}
+
+
+def _offsets(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype="<i4").reshape(-1, 2)
 
 
 def words_and_spaces(text: str, offsets: np.ndarray) -> tuple[list[str], list[bool]]:

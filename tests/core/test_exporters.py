@@ -21,8 +21,8 @@ import spacy
 from spacy.tokens import DocBin
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.exporters.base import SpanIssue
 from annotator.core.exporters.brat import export_brat
-from annotator.core.exporters.common import SpanIssue
 from annotator.core.exporters.conll import DOCSTART, export_conll
 from annotator.core.exporters.figures_csv import COLUMNS, export_figures_csv
 from annotator.core.exporters.formats import EXPORTERS, FOLDER_FORMATS

@@ -45,6 +45,11 @@ def offsets_of(doc: Doc) -> np.ndarray:
     return np.array(pairs, dtype="<i4").reshape(-1, 2)
 
 
+def orths_of(doc: Doc) -> np.ndarray:
+    """The ORTH ids of the tokens but white space, as the cache keeps them."""
+    return np.array([t.orth for t in doc if not t.is_space], dtype="<u8")
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=30))
 def test_words_and_spaces_rebuild_the_tokenizers_doc(pieces: list[str]) -> None:
@@ -196,20 +201,22 @@ def test_preannotation_keeps_the_tokens_the_exports_would_make(
     ids = store.articles.ids()
     assert store.articles.token_offsets(ids, tokenizer_name()) == {}
     preannotate(store, pipeline=pipeline)
-    cached = store.articles.token_offsets(ids, tokenizer_name())
+    cached = store.articles.tokens(ids, tokenizer_name())
     assert set(cached) == set(ids)
     for article_id in ids:
         fresh = NLP.make_doc(store.articles.get(article_id).text)
-        assert cached[article_id] == offsets_of(fresh).tobytes()
+        assert cached[article_id] == (offsets_of(fresh).tobytes(), orths_of(fresh).tobytes())
 
 
 def test_tokenizing_in_worker_processes_gives_the_same_offsets() -> None:
     texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))] * 3
     texts += ["", "  \n", "Près de 2\u202f000 manifestants 😀 à Besançon,\n\nselon la CGT. "]
     with Tokenizer(processes=1) as serial:
-        expected = serial.offsets(texts)
+        expected = serial.tokens(texts)
     with Tokenizer(processes=2) as parallel:
         parallel.PARALLEL_FROM = 2  # this small batch goes to the workers too
-        assert parallel.offsets(texts) == expected
+        assert parallel.tokens(texts) == expected
         assert parallel._pool is not None  # it did
-    assert expected == [offsets_of(NLP.make_doc(t)).tobytes() for t in texts]
+    assert expected == [
+        (offsets_of(doc).tobytes(), orths_of(doc).tobytes()) for doc in map(NLP.make_doc, texts)
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.progress import CancelCheck, Progress, ProgressCallback
 from annotator.core.records import Article, Span, Status
 from annotator.core.store import Store, batches
+from annotator.core.store.batches import SpanRow
 
 SUGGESTIONS = "suggestions"
 GOLD = "gold"
@@ -26,6 +28,33 @@ class ExportReport:
 
 
 @dataclass(frozen=True, slots=True)
+class SpanIssue:
+    """A span an export could not write as it is, and what it did instead."""
+
+    article: str  # article id
+    start: int  # the span's own character offsets, as stored
+    end: int
+    text: str
+    label: str
+    resolution: str  # e.g. "widened to whole tokens: 10-18 'déminage'" or "left out: ..."
+
+
+@dataclass
+class FormatReport(ExportReport):
+    """ExportReport plus what a token format had to change.
+
+    `labels` counts the spans written, per label. `misaligned` lists spans
+    whose edges fall inside a spaCy token; `overlapping` lists spans left
+    out because they overlap a span that was kept. `splits` counts articles
+    per split (DocBin only).
+    """
+
+    misaligned: list[SpanIssue] = field(default_factory=list)
+    overlapping: list[SpanIssue] = field(default_factory=list)
+    splits: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class SourcedArticle:
     """An article with the spans of one source and where they came from."""
 
@@ -33,6 +62,24 @@ class SourcedArticle:
     spans: list[Span]
     provenance: dict[str, Any]
     origins: list[str | None]  # per span: accepted / edited / manual; None for suggestions
+
+
+@dataclass(frozen=True, slots=True)
+class SourcedRows:
+    """An article with the spans of one source as rows (`batches.SpanRow`), by start then id.
+
+    What `SourcedArticle` holds, before a Span is made of each row: the
+    exports that write many spans read the rows.
+    """
+
+    article: Article
+    provenance: dict[str, Any]
+    rows: list[SpanRow]
+
+    def sourced(self) -> SourcedArticle:
+        loads = json.loads
+        spans = [Span(r[1], r[2], r[3], {} if r[4] == "{}" else loads(r[4])) for r in self.rows]
+        return SourcedArticle(self.article, spans, self.provenance, [r[5] for r in self.rows])
 
 
 def sourced_articles(
@@ -44,6 +91,19 @@ def sourced_articles(
     cancelled: CancelCheck | None = None,
 ) -> Iterator[SourcedArticle]:
     """Stream the articles of a source, with their spans; stop when cancelled."""
+    for item in sourced_rows(store, source, status=status, progress=progress, cancelled=cancelled):
+        yield item.sourced()
+
+
+def sourced_rows(
+    store: Store,
+    source: str,
+    *,
+    status: str = "all",
+    progress: ProgressCallback | None = None,
+    cancelled: CancelCheck | None = None,
+) -> Iterator[SourcedRows]:
+    """`sourced_articles` with the spans as rows."""
     if source not in (SUGGESTIONS, GOLD) and source not in {
         a.name for a in store.annotators.list()
     }:
@@ -75,10 +135,10 @@ def sourced_articles(
                 progress(Progress(done, len(ids), "articles"))
 
 
-def _suggested(store: Store, ids: list[str]) -> dict[str, SourcedArticle]:
+def _suggested(store: Store, ids: list[str]) -> dict[str, SourcedRows]:
     articles = batches.articles(store, ids)
     out = {}
-    for article_id, (suggestion_set, spans) in batches.suggested(store, ids).items():
+    for article_id, (suggestion_set, rows) in batches.suggested(store, ids).items():
         provenance = {
             "source": SUGGESTIONS,
             "reviewed": False,
@@ -86,46 +146,33 @@ def _suggested(store: Store, ids: list[str]) -> dict[str, SourcedArticle]:
             "model_version": suggestion_set.model_version,
             "recognizers_version": suggestion_set.recognizers_version,
         }
-        out[article_id] = SourcedArticle(
-            articles[article_id], spans, provenance, [None] * len(spans)
-        )
+        out[article_id] = SourcedRows(articles[article_id], provenance, rows)
     return out
 
 
-def _gold(store: Store, ids: list[str]) -> dict[str, SourcedArticle]:
+def _gold(store: Store, ids: list[str]) -> dict[str, SourcedRows]:
     articles = batches.articles(store, ids)
     out = {}
-    for article_id, (status, gold) in batches.gold(store, ids).items():
+    for article_id, (status, rows) in batches.gold(store, ids).items():
         provenance = {
             "source": GOLD,
             "reviewed": True,
             "adjudication": status,
-            "adjudicators": sorted({g.adjudicator for g in gold}),
-            "supporters": [list(g.supporters) for g in gold],
+            "adjudicators": sorted({r[6] for r in rows}),
+            "supporters": [json.loads(r[7]) for r in rows],
         }
-        out[article_id] = SourcedArticle(
-            articles[article_id],
-            [g.span for g in gold],
-            provenance,
-            [f"gold:{g.rule}" for g in gold],
-        )
+        spans: list[SpanRow] = [r[:6] for r in rows]
+        out[article_id] = SourcedRows(articles[article_id], provenance, spans)
     return out
 
 
-def _annotated(
-    store: Store, ids: list[str], annotator: str, status: str
-) -> dict[str, SourcedArticle]:
+def _annotated(store: Store, ids: list[str], annotator: str, status: str) -> dict[str, SourcedRows]:
     statuses = batches.statuses(store, ids, annotator)
     if status != "all":
         ids = [i for i in ids if statuses[i] == Status(status)]
     articles = batches.articles(store, ids)
     out = {}
-    for article_id, spans in batches.annotated(store, ids, annotator).items():
+    for article_id, rows in batches.annotated(store, ids, annotator).items():
         provenance = {"source": annotator, "reviewed": True, "status": statuses[article_id].value}
-        out[article_id] = SourcedArticle(
-            articles[article_id],
-            [span for span, _ in spans],
-            provenance,
-            [origin for _, origin in spans],
-        )
+        out[article_id] = SourcedRows(articles[article_id], provenance, rows)
     return out

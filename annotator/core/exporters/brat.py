@@ -15,10 +15,9 @@ import re
 from pathlib import Path
 
 from annotator.core.errors import Cancelled
-from annotator.core.exporters.base import SourcedArticle, sourced_articles
+from annotator.core.exporters.base import FormatReport, SourcedArticle, sourced_articles
 from annotator.core.exporters.common import (
     LINE_BREAKS,
-    FormatReport,
     check_cancelled,
     staged_directory,
     write_bytes,

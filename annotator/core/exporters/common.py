@@ -13,15 +13,20 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import secrets
 import shutil
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import numpy as np
 
 from annotator.core.errors import AnnotatorError, Cancelled
-from annotator.core.exporters.base import ExportReport, SourcedArticle
+from annotator.core.exporters.base import FormatReport, SourcedArticle
+from annotator.core.exporters.token_arrays import doc_chunk, place
 from annotator.core.files import atomic_write
 from annotator.core.progress import CancelCheck
 from annotator.core.records import Span
@@ -35,42 +40,13 @@ if TYPE_CHECKING:
     from spacy.vocab import Vocab
 
 
+T = TypeVar("T")
 TOKEN_CHUNK = 500  # articles whose token offsets are read (or made) together
 SPAN_GROUP = "annotator"  # doc.spans[SPAN_GROUP]: every span of the source, overlaps included
 USER_DATA_KEY = "annotator"  # doc.user_data[USER_DATA_KEY]: article id, source, exact spans
 SUGGESTION = "suggestion"  # the origin written for a span of the suggestions source
 # The characters str.splitlines() breaks at: a sentence never runs across one.
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-
-
-# -- the report -------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SpanIssue:
-    """A span an export could not write as it is, and what it did instead."""
-
-    article: str  # article id
-    start: int  # the span's own character offsets, as stored
-    end: int
-    text: str
-    label: str
-    resolution: str  # e.g. "widened to whole tokens: 10-18 'déminage'" or "left out: ..."
-
-
-@dataclass
-class FormatReport(ExportReport):
-    """ExportReport plus what a token format had to change.
-
-    `labels` counts the spans written, per label. `misaligned` lists spans
-    whose edges fall inside a spaCy token; `overlapping` lists spans left
-    out because they overlap a span that was kept. `splits` counts articles
-    per split (DocBin only).
-    """
-
-    misaligned: list[SpanIssue] = field(default_factory=list)
-    overlapping: list[SpanIssue] = field(default_factory=list)
-    splits: dict[str, int] = field(default_factory=dict)
 
 
 # -- tokens, spans and sentences ---------------------------------------------
@@ -150,7 +126,8 @@ class Placed:
 def place_spans(doc: Doc, item: SourcedArticle, report: FormatReport) -> list[Placed]:
     """The article's spans as non-overlapping token spans of `doc`, in text order.
 
-    The rule, the same for the DocBin, Prodigy and CoNLL exports:
+    The rule, the same for the DocBin, Prodigy and CoNLL exports (carried
+    out by `token_arrays.place`, for a chunk of articles at once):
 
     1. A span whose edges fall on token edges (`doc.char_span(alignment_mode="strict")`)
        is a candidate as it is.
@@ -163,78 +140,30 @@ def place_spans(doc: Doc, item: SourcedArticle, report: FormatReport) -> list[Pl
        (`alignment_mode="expand"`) and kept only if the widened span overlaps
        no span kept in steps 1-2 nor an earlier widened one (same order as in
        step 2); otherwise it is left out, and its report entry says which
-       span it would have overlapped.
+       span it would have overlapped. A span with no tokens at its offsets is
+       left out and reported.
     """
-    aligned: list[Placed] = []
-    widened: list[Placed] = []
-    misaligned: list[SpanIssue] = []
-    overlapping: list[SpanIssue] = []
-    for index, (span, origin) in enumerate(zip(item.spans, item.origins, strict=True)):
-        strict = doc.char_span(span.start, span.end, span.label, alignment_mode="strict")
-        if strict is not None:
-            aligned.append(Placed(index, span, origin_name(origin), strict, widened=False))
-            continue
-        wide = doc.char_span(span.start, span.end, span.label, alignment_mode="expand")
-        if wide is None:  # offsets outside the text: nothing to widen to
-            misaligned.append(_issue(item, span, "left out: no tokens at these offsets"))
-        else:
-            widened.append(Placed(index, span, origin_name(origin), wide, widened=True))
+    from spacy.tokens import Span as TokenSpan
 
-    def order(p: Placed) -> tuple[int, int, int]:
-        return (-(p.span.end - p.span.start), p.span.start, p.index)
-
-    kept: list[Placed] = []
-    taken = bytearray(len(doc))
-    for candidates in (aligned, widened):
-        for placed in sorted(candidates, key=order):
-            t = placed.tokens
-            if not any(taken[t.start : t.end]):
-                kept.append(placed)
-                taken[t.start : t.end] = b"\x01" * (t.end - t.start)
-                if placed.widened:
-                    misaligned.append(
-                        _issue(item, placed.span, f"widened to whole tokens: {_where(t)}")
-                    )
-                continue
-            winner = next(
-                k.tokens for k in kept if k.tokens.start < t.end and t.start < k.tokens.end
-            )
-            if placed.widened:
-                misaligned.append(
-                    _issue(
-                        item,
-                        placed.span,
-                        f"left out: widened to {_where(t)}, it would overlap {_named(winner)}",
-                    )
-                )
-            else:
-                same = (winner.start_char, winner.end_char) == (t.start_char, t.end_char)
-                clash = "has the same characters as" if same else "overlaps"
-                overlapping.append(
-                    _issue(
-                        item,
-                        placed.span,
-                        f"left out: {clash} {_named(winner)}"
-                        " (kept: the longer span, then the earlier)",
-                    )
-                )
+    rows = [
+        (item.article.id, s.start, s.end, s.label, "", o)
+        for s, o in zip(item.spans, item.origins, strict=True)
+    ]
+    placement = place(
+        doc_chunk(doc), [doc.text], [item.article.id], rows, np.array([0, len(rows)]), report
+    )
+    kept = [
+        Placed(
+            i,
+            item.spans[i],
+            origin_name(item.origins[i]),
+            TokenSpan(doc, int(placement.first[i]), int(placement.end[i]), label=rows[i][3]),
+            widened=not placement.strict[i],
+        )
+        for i in np.nonzero(placement.entity)[0].tolist()
+    ]
     kept.sort(key=lambda p: p.tokens.start)
-    report.misaligned.extend(sorted(misaligned, key=lambda i: (i.start, i.end)))
-    report.overlapping.extend(sorted(overlapping, key=lambda i: (i.start, i.end)))
     return kept
-
-
-def _issue(item: SourcedArticle, span: Span, resolution: str) -> SpanIssue:
-    text = item.article.text[span.start : span.end]
-    return SpanIssue(item.article.id, span.start, span.end, text, span.label, resolution)
-
-
-def _where(tokens: TokenSpan) -> str:
-    return f"{tokens.start_char}-{tokens.end_char} {tokens.text!r}"
-
-
-def _named(tokens: TokenSpan) -> str:
-    return f"{tokens.label_} {_where(tokens)}"
 
 
 def has_line_break(text: str) -> bool:
@@ -304,3 +233,47 @@ def check_cancelled(cancelled: CancelCheck | None) -> None:
 
 
 # -- the split ---------------------------------------------------------------
+
+
+# -- reading ahead ---------------------------------------------------------------
+
+
+def read_ahead(produce: Callable[[], Iterator[T]], depth: int = 2) -> Iterator[T]:
+    """The items of `produce()`, made in a thread of their own up to `depth` items ahead.
+
+    SQLite releases the GIL while it steps through a query, so the next chunk
+    is read from the store on the second core while this thread writes the
+    current one. Exceptions raised by the producer are raised here; leaving
+    the loop early stops the producer.
+    """
+    items: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            for item in produce():
+                while not stop.is_set():
+                    try:
+                        items.put(("item", item), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            items.put(("end", None))
+        except BaseException as error:  # handed to the consumer, raised there
+            items.put(("error", error))
+
+    thread = threading.Thread(target=run, name="export-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = items.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        thread.join()

@@ -25,6 +25,8 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 import srsly
 
+from annotator.core.exporters.spacy_ids import DOCBIN_VERSION, ORTH, SPACY
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc
     from spacy.tokens import Span as TokenSpan
@@ -38,20 +40,17 @@ _COPY = 1 << 20  # bytes a read when streaming the temporary files
 class DocBinWriter:
     """Add Docs, then `close()` to write `path`; `discard()` drops everything instead."""
 
-    def __init__(self, path: Path, attrs: Sequence[str]) -> None:
-        from spacy.attrs import SPACY
-        from spacy.tokens import DocBin
-
-        template = DocBin(attrs=list(attrs), store_user_data=True)
+    def __init__(self, path: Path, attrs: Sequence[int]) -> None:
+        """`attrs`: spaCy's ids of the token attributes kept (`spacy_ids`); ORTH among them."""
         self.path = path
-        self.attrs: list[int] = list(template.attrs)  # ORTH first, as DocBin orders them
-        self._version: str = template.version
-        self._spacy = SPACY
+        # ORTH first, then the others by id: DocBin's order
+        self.attrs: list[int] = [ORTH, *sorted(set(attrs) - {ORTH, SPACY})]
+        self._version = DOCBIN_VERSION
         self.strings: set[str] = {""}
         self.lengths: list[int] = []
         # One packer for every call: each srsly.msgpack_dumps makes a new one, and
         # making one scans the installed packages' entry points (about 1 ms).
-        self._packer = srsly.msgpack.Packer(use_bin_type=True)
+        self.packer = srsly.msgpack.Packer(use_bin_type=True)
         # Open from the first add to close() or discard(): no `with` can span that.
         folder = path.parent
         self._tokens = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115
@@ -76,10 +75,10 @@ class DocBinWriter:
         are the token texts and entity labels here, since the tokenizer sets
         nothing else, plus the span labels.
         """
-        pack = self._packer.pack
+        pack = self.packer.pack
         tokens = doc.to_array(self.attrs)
         self._tokens.write(np.ascontiguousarray(tokens, dtype="uint64").tobytes())
-        self._spaces.write(doc.to_array(self._spacy).astype(bool).tobytes())
+        self._spaces.write(doc.to_array(SPACY).astype(bool).tobytes())
         self.lengths.append(len(doc))
         self.strings.update(words)
         self.strings.update(e.label_ for e in doc.ents)
@@ -87,6 +86,29 @@ class DocBinWriter:
             self.strings.update(span.label_ for span in group)
         self._span_groups.write(pack(_span_groups_bytes(pack, span_groups)))
         self._user_data.write(pack(pack(user_data)))
+
+    def add_arrays(
+        self,
+        tokens: np.ndarray,
+        spaces: np.ndarray,
+        lengths: Sequence[int],
+        strings: Iterable[str],
+        span_groups: Sequence[bytes],
+        user_data: Sequence[dict[str, Any]],
+    ) -> None:
+        """Add Docs given as arrays: their tokens one after another, `lengths` tokens each.
+
+        `tokens` has a column per attribute of `self.attrs`, `spaces` a bool per
+        token; `strings` the strings the ids stand for (new ones at least);
+        `span_groups` what each Doc's `doc.spans.to_bytes()` would give.
+        """
+        pack = self.packer.pack
+        self._tokens.write(np.ascontiguousarray(tokens, dtype="uint64").tobytes())
+        self._spaces.write(np.ascontiguousarray(spaces, dtype=bool).tobytes())
+        self.lengths.extend(lengths)
+        self.strings.update(strings)
+        self._span_groups.write(b"".join([pack(group) for group in span_groups]))
+        self._user_data.write(b"".join([pack(pack(data)) for data in user_data]))
 
     def close(self) -> None:
         """Write the file, then drop the temporary files."""
@@ -167,6 +189,27 @@ def _span_groups_bytes(pack: Callable[[Any], bytes], groups: dict[str, list[Toke
         )
         found.setdefault(group, []).append(key)
     return pack(found)
+
+
+# A span of a span group as `SpanGroup.to_bytes` packs it: a msgpack bin of 40 bytes
+# (bin 8 header, then struct ">QQQllll": id, kb_id, label, start, end, start_char, end_char).
+SPAN_RECORD = np.dtype(
+    [("bin", "S2"), ("id", ">u8"), ("kb_id", ">u8"), ("label", ">u8"), ("start", ">i4"),
+     ("end", ">i4"), ("start_char", ">i4"), ("end_char", ">i4")]
+)  # fmt: skip
+SPAN_BIN = b"\xc4\x28"
+
+
+def one_group_bytes(packer: srsly.msgpack.Packer, key: str, records: np.ndarray) -> bytes:
+    """What `doc.spans.to_bytes()` gives when `doc.spans` holds one group `key` whose spans
+    are `records` (SPAN_RECORD); `packer` one made with `use_bin_type=True`."""
+    pack = packer.pack
+    group = (
+        b"\x83"  # a map of 3: name, attrs, spans
+        + pack("name") + pack(key) + pack("attrs") + pack({}) + pack("spans")
+        + packer.pack_array_header(len(records)) + records.tobytes()
+    )  # fmt: skip
+    return pack({group: [key]})
 
 
 def _key(name: str) -> bytes:

@@ -18,9 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import Cancelled
-from annotator.core.exporters.base import SourcedArticle, sourced_articles
+from annotator.core.exporters.base import FormatReport, SourcedArticle, sourced_articles
 from annotator.core.exporters.common import (
-    FormatReport,
     check_cancelled,
     place_spans,
     tokenized,

@@ -1,39 +1,59 @@
 """spaCy DocBin: `train.spacy`, `dev.spacy`, `test.spacy`, ready for `spacy train`.
 
-Tokens, sentences and the span rule come from `common.py`, shared with the
-other token exports.
+Written from arrays, not Docs (`token_arrays.py`): the token cache's ORTH ids,
+the entities placed by the rule of `common.place_spans`, a chunk of articles
+at a time. No spaCy object is made and spaCy is not even imported unless
+some article was never tokenised.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import itertools
+import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
+
+import numpy as np
 
 from annotator.core.errors import AnnotatorError, Cancelled
-from annotator.core.exporters.base import SourcedArticle, sourced_articles
+from annotator.core.exporters.base import FormatReport, SourcedRows, sourced_rows
 from annotator.core.exporters.common import (
     SPAN_GROUP,
+    SUGGESTION,
+    TOKEN_CHUNK,
     USER_DATA_KEY,
-    FormatReport,
     check_cancelled,
-    origin_name,
-    place_spans,
+    read_ahead,
     staged_directory,
-    tokenized,
 )
-from annotator.core.exporters.docbin_writer import DocBinWriter
+from annotator.core.exporters.docbin_writer import (
+    SPAN_BIN,
+    SPAN_RECORD,
+    DocBinWriter,
+    one_group_bytes,
+)
+from annotator.core.exporters.spacy_ids import (
+    ENT_IOB,
+    ENT_TYPE,
+    IOB_B,
+    IOB_I,
+    IOB_O,
+    ORTH,
+    string_id,
+)
+from annotator.core.exporters.token_arrays import ChunkTokens, Placement, place, tokens_of
 from annotator.core.progress import CancelCheck, ProgressCallback
 from annotator.core.store import Store
-
-if TYPE_CHECKING:
-    from spacy.tokens import Doc
-    from spacy.tokens import Span as TokenSpan
-
+from annotator.core.store.batches import SpanRow
+from annotator.core.token_cache import Tokenizer, token_arrays
 
 SPLITS: tuple[str, ...] = ("train", "dev", "test")
-ATTRS = ("ORTH", "ENT_IOB", "ENT_TYPE")  # what a Doc from the blank tokenizer holds
+ATTRS = (ORTH, ENT_IOB, ENT_TYPE)  # what a Doc from the blank tokenizer holds
+T = TypeVar("T")
 
 
 def split_of(key: str, seed: int, split: Sequence[float]) -> str:
@@ -103,67 +123,183 @@ def export_spacy(
       suggestion). The DocBin is written with `store_user_data=True`.
 
     Token attributes written: ORTH, ENT_IOB, ENT_TYPE (and the spaces), all
-    the blank tokenizer sets. The files are written a Doc at a time
-    (`DocBinWriter`), so memory does not grow with the corpus.
+    the blank tokenizer sets. The files are written a chunk of articles at a
+    time (`DocBinWriter`), so memory does not grow with the corpus. A span
+    with no tokens at its offsets (past the text, or over white space that
+    belongs to a token) is in neither the group nor the user data.
     """
-    from spacy.vocab import Vocab
-
     fractions = _checked_split(split)
-    # Docs are rebuilt from cached tokens: they need a vocabulary, not the tokenizer
-    # (whose thousands of French exceptions take seconds to load).
-    vocab = Vocab()
     report = FormatReport()
     names = [name for name, f in zip(SPLITS, fractions, strict=True) if f > 0]
     report.splits = dict.fromkeys(names, 0)
     try:
         with staged_directory(out, report.files) as folder:
-            writers = {name: DocBinWriter(folder / f"{name}.spacy", ATTRS) for name in names}
+            writers = {name: _Split(folder / f"{name}.spacy") for name in names}
             try:
-                items = sourced_articles(
-                    store, source, status=status, progress=progress, cancelled=cancelled
+                chunks = read_ahead(
+                    lambda: _chunks(store.path, source, status, progress, cancelled)
                 )
-                for item, doc, words in tokenized(store, items, vocab, cancelled):
-                    name = split_of(item.article.cluster or item.article.id, seed, fractions)
-                    group, user_data = _fill(doc, item, name, report)
-                    writers[name].add(doc, words, {SPAN_GROUP: group}, user_data)
-                    report.splits[name] += 1
-                    report.articles += 1
+                for chunk, cached in chunks:
+                    check_cancelled(cancelled)
+                    splits = [
+                        split_of(i.article.cluster or i.article.id, seed, fractions) for i in chunk
+                    ]
+                    _add_chunk(chunk, cached, splits, writers, report)
                 check_cancelled(cancelled)
                 for writer in writers.values():
-                    writer.close()
+                    writer.docs.close()
             finally:
                 for writer in writers.values():
-                    writer.discard()
+                    writer.docs.discard()
     except Cancelled:
         report.cancelled, report.files = True, []
     return report
 
 
-def _fill(
-    doc: Doc, item: SourcedArticle, split_name: str, report: FormatReport
-) -> tuple[list[TokenSpan], dict[str, Any]]:
-    """Set the entities of `doc` (the article's tokens); its span group and user data."""
-    placed = place_spans(doc, item, report)
-    doc.ents = [p.tokens for p in placed]
-    for p in placed:
-        report.labels[p.span.label] += 1
-    group: list[TokenSpan] = []
-    spans: list[dict[str, Any]] = []
-    for span, origin in zip(item.spans, item.origins, strict=True):
-        tokens = doc.char_span(span.start, span.end, span.label, alignment_mode="expand")
-        if tokens is None:  # offsets outside the text: reported by place_spans
+def _chunks(
+    path: Path,
+    source: str,
+    status: str,
+    progress: ProgressCallback | None,
+    cancelled: CancelCheck | None,
+) -> Iterator[tuple[list[SourcedRows], dict[str, tuple[np.ndarray, np.ndarray]]]]:
+    """The articles of the source a chunk at a time, with their tokens, from a Store of
+    its own: this runs in the reader thread (`read_ahead`)."""
+    store = Store.open(path)
+    try:
+        with Tokenizer(processes=os.cpu_count() or 1) as tokenizer:
+            items = sourced_rows(store, source, status=status, progress=progress,
+                                 cancelled=cancelled)  # fmt: skip
+            for chunk in _batched(items, TOKEN_CHUNK):
+                ids = [i.article.id for i in chunk]
+                yield chunk, token_arrays(store, ids, cancelled=cancelled, tokenizer=tokenizer)
+    finally:
+        store.close()
+
+
+@dataclass
+class _Split:
+    """The DocBin file of one split, and the ORTH ids whose strings it holds already."""
+
+    path: Path
+    docs: DocBinWriter = field(init=False)
+    known: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))  # sorted
+
+    def __post_init__(self) -> None:
+        self.docs = DocBinWriter(self.path, ATTRS)
+
+    def new_strings(self, orths: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                    text: str) -> list[str]:  # fmt: skip
+        """The texts of the tokens whose ORTH ids this file has no string for yet."""
+        ids, first = np.unique(orths, return_index=True)
+        new = ~np.isin(ids, self.known, assume_unique=True)
+        self.known = np.union1d(self.known, ids[new])
+        return [text[a:b] for a, b in zip(starts[first[new]].tolist(), ends[first[new]].tolist(),
+                                          strict=True)]  # fmt: skip
+
+
+def _add_chunk(
+    chunk: Sequence[SourcedRows],
+    cached: dict[str, tuple[np.ndarray, np.ndarray]],
+    splits: list[str],
+    writers: dict[str, _Split],
+    report: FormatReport,
+) -> None:
+    """Add a chunk of articles to their splits' files: tokens, entities, span group, user data."""
+    texts = [item.article.text for item in chunk]
+    ids = [item.article.id for item in chunk]
+    tokens = tokens_of(texts, [cached[i] for i in ids])
+    rows = [row for item in chunk for row in item.rows]
+    span_base = np.concatenate([[0], np.cumsum([len(item.rows) for item in chunk])])
+    placement = place(tokens, texts, ids, rows, span_base, report)
+    labels = np.fromiter((string_id(r[3]) for r in rows), dtype=np.uint64, count=len(rows))
+    table = np.stack([tokens.orths, *_entities(tokens, placement, labels)], axis=1)
+    report.labels.update(rows[i][3] for i in np.nonzero(placement.entity)[0].tolist())
+    records = _group_records(tokens, placement, labels, span_base)
+    text = "".join(texts)
+    token_article = np.repeat(np.arange(len(chunk)), np.diff(tokens.token_base))
+    spans = _stored_spans(rows, placement.covered)
+    for name, writer in writers.items():
+        mine = [k for k, split in enumerate(splits) if split == name]
+        if not mine:
             continue
-        group.append(tokens)
-        spans.append(
-            {
-                "start": span.start,
-                "end": span.end,
-                "label": span.label,
-                "attrs": dict(span.attrs),
-                "origin": origin_name(origin),
-            }
+        in_split = np.isin(token_article, mine)
+        strings = writer.new_strings(
+            tokens.orths[in_split], tokens.starts[in_split], tokens.ends[in_split], text
         )
-    return group, {
+        strings += {rows[i][3] for k in mine for i in range(span_base[k], span_base[k + 1])}
+        writer.docs.add_arrays(
+            table[in_split],
+            tokens.spaces[in_split],
+            np.diff(tokens.token_base)[mine].tolist(),
+            strings,
+            [one_group_bytes(writer.docs.packer, SPAN_GROUP, records[k]) for k in mine],
+            [_user_data(chunk[k], name, spans[span_base[k] : span_base[k + 1]]) for k in mine],
+        )
+        report.splits[name] += len(mine)
+        report.articles += len(mine)
+
+
+def _entities(
+    tokens: ChunkTokens, placement: Placement, labels: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ENT_IOB and ENT_TYPE columns: the entity spans (which never overlap) on the tokens;
+    every other token is outside (O), as `doc.ents = spans` leaves it."""
+    n = len(tokens.starts)
+    kept = np.nonzero(placement.entity)[0]
+    first, end = placement.first[kept], placement.end[kept]
+    # each token's entity, 1-based (0: none), from +k at its first token and -k past its last
+    marks = np.zeros(n + 1, np.int64)
+    np.add.at(marks, first, np.arange(1, len(kept) + 1))
+    np.add.at(marks, end, -np.arange(1, len(kept) + 1))
+    entity = np.cumsum(marks)[:n]
+    iob = np.where(entity > 0, IOB_I, IOB_O).astype(np.uint64)
+    iob[first] = IOB_B
+    types = np.concatenate([np.zeros(1, np.uint64), labels[kept]])[entity]
+    return iob, types
+
+
+def _group_records(
+    tokens: ChunkTokens, placement: Placement, labels: np.ndarray, span_base: np.ndarray
+) -> list[np.ndarray]:
+    """Each article's span group: all its spans with tokens, widened to whole tokens,
+    in store order (SPAN_RECORD rows, token and character offsets of the article)."""
+    covered = placement.covered
+    article = np.repeat(np.arange(len(span_base) - 1), np.diff(span_base))
+    first, end = placement.first, placement.end
+    records = np.zeros(len(labels), SPAN_RECORD)
+    records["bin"] = SPAN_BIN
+    records["label"] = labels
+    records["start"] = first - tokens.token_base[article]
+    records["end"] = end - tokens.token_base[article]
+    records["start_char"] = tokens.starts[first] - tokens.char_base[article]
+    records["end_char"] = tokens.ends[np.maximum(end - 1, 0)] - tokens.char_base[article]
+    return [records[a:b][covered[a:b]] for a, b in itertools.pairwise(span_base.tolist())]
+
+
+def _stored_spans(rows: Sequence[SpanRow], covered: np.ndarray) -> list[dict[str, Any] | None]:
+    """Each span as the user data lists it; None for a span with no tokens (left out)."""
+    loads = json.loads
+    return [
+        {
+            "start": start,
+            "end": end,
+            "label": label,
+            "attrs": {} if attrs == "{}" else loads(attrs),
+            "origin": SUGGESTION if origin is None else origin,
+        }
+        if ok
+        else None
+        for (_, start, end, label, attrs, origin), ok in zip(rows, covered.tolist(), strict=True)
+    ]
+
+
+def _user_data(
+    item: SourcedRows, split_name: str, spans: list[dict[str, Any] | None]
+) -> dict[str, Any]:
+    """`doc.user_data`: the article, its source, and its spans as stored (those with tokens)."""
+    kept = [s for s in spans if s is not None]
+    return {
         USER_DATA_KEY: {
             "id": item.article.id,
             "title": item.article.title,
@@ -171,7 +307,14 @@ def _fill(
             "reviewed": bool(item.provenance.get("reviewed")),
             "provenance": dict(item.provenance),
             "split": split_name,
-            "origins": [s["origin"] for s in spans],
-            "spans": spans,
+            "origins": [s["origin"] for s in kept],
+            "spans": kept,
         }
     }
+
+
+def _batched(items: Iterable[T], n: int) -> Iterator[list[T]]:
+    """Lists of `n` items (the last one shorter); itertools.batched from Python 3.12."""
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, n)):
+        yield chunk

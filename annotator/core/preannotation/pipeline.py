@@ -22,7 +22,7 @@ from annotator.core.preannotation import DEFAULT_MODEL, installed_version
 from annotator.core.preannotation.cleaning import merge, model_entities
 from annotator.core.recognizers import RECOGNIZERS_VERSION, add_recognizers, recognize
 from annotator.core.records import Span
-from annotator.core.token_cache import doc_offsets
+from annotator.core.token_cache import doc_tokens
 
 ENTITY_LABELS = frozenset({"PER", "ORG", "LOC", "MISC"})
 
@@ -68,11 +68,11 @@ class Suggester:
 
     def stream_with_tokens(
         self, texts: Iterable[str], *, batch_size: int = 64, n_process: int = 1
-    ) -> Iterator[tuple[list[Span], bytes]]:
-        """`stream`, each text's spans with its token offsets for the store's token cache
-        (`token_cache.doc_offsets`): the tokens are made anyway, keeping them is nearly free."""
+    ) -> Iterator[tuple[list[Span], tuple[bytes, bytes]]]:
+        """`stream`, each text's spans with its tokens for the store's token cache
+        (`token_cache.doc_tokens`): the tokens are made anyway, keeping them is nearly free."""
         for doc in self.pipeline.nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
-            yield self._doc_spans(doc), doc_offsets(doc)
+            yield self._doc_spans(doc), doc_tokens(doc)
 
     def _doc_spans(self, doc: Doc) -> list[Span]:
         entities = [

@@ -67,13 +67,15 @@ def preannotate(
     )
     # The exports and agreement need the articles' tokens: keep what the pipeline made,
     # when its tokenizer is the one the token cache holds (the French one).
-    tokens: dict[str, bytes] | None = {} if pipeline.nlp.lang == TOKENIZER_LANG else None
+    tokens: dict[str, tuple[bytes, bytes | None]] | None = (
+        {} if pipeline.nlp.lang == TOKENIZER_LANG else None
+    )
     batch: dict[str, list[Span]] = {}
     with store.bulk():
-        for article_id, (spans, offsets) in zip(pending, results, strict=False):
+        for article_id, (spans, made) in zip(pending, results, strict=False):
             batch[article_id] = spans
             if tokens is not None:
-                tokens[article_id] = offsets
+                tokens[article_id] = made
             report.labels.update(s.label for s in spans)
             if len(batch) >= commit_every:
                 _commit(store, suggestion_set, batch, tokens, report)
@@ -91,13 +93,13 @@ def _commit(
     store: Store,
     suggestion_set: SuggestionSet,
     batch: dict[str, list[Span]],
-    tokens: dict[str, bytes] | None,
+    tokens: dict[str, tuple[bytes, bytes | None]] | None,
     report: PreannotationReport,
 ) -> None:
     if batch:
         store.suggestions.add(suggestion_set.id, batch)
         if tokens:
-            store.articles.save_token_offsets(tokenizer_name(), tokens)
+            store.articles.save_tokens(tokenizer_name(), tokens)
             tokens.clear()
         report.articles += len(batch)
         batch.clear()

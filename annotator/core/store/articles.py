@@ -118,25 +118,30 @@ class Articles:
 
     def token_offsets(self, ids: Sequence[str], tokenizer: str) -> dict[str, bytes]:
         """Cached token offsets of these articles made by `tokenizer` (missing ones absent)."""
-        found: dict[str, bytes] = {}
+        return {i: offsets for i, (offsets, _) in self.tokens(ids, tokenizer).items()}
+
+    def tokens(self, ids: Sequence[str], tokenizer: str) -> dict[str, tuple[bytes, bytes | None]]:
+        """Cached (offsets, ORTH ids) of these articles' tokens made by `tokenizer`
+        (missing articles absent; ORTH ids None where they were never kept)."""
+        found: dict[str, tuple[bytes, bytes | None]] = {}
         for i in range(0, len(ids), 500):
             part = list(ids[i : i + 500])
             marks = ", ".join("?" * len(part))
-            found.update(
-                self._store.db.execute(
-                    f"SELECT article_id, offsets FROM article_tokens WHERE tokenizer = ?"
-                    f" AND article_id IN ({marks})",
-                    [tokenizer, *part],
-                ).fetchall()
+            rows = self._store.db.execute(
+                f"SELECT article_id, offsets, orths FROM article_tokens WHERE tokenizer = ?"
+                f" AND article_id IN ({marks})",
+                [tokenizer, *part],
             )
+            found.update((r[0], (r[1], r[2])) for r in rows)
         return found
 
-    def save_token_offsets(self, tokenizer: str, offsets: dict[str, bytes]) -> None:
+    def save_tokens(self, tokenizer: str, tokens: dict[str, tuple[bytes, bytes | None]]) -> None:
+        """Keep each article's token (offsets, ORTH ids), made by `tokenizer`."""
         with self._store.transaction():
             self._store.db.conn.executemany(
-                "INSERT OR REPLACE INTO article_tokens (article_id, tokenizer, offsets)"
-                " VALUES (?, ?, ?)",
-                [(article_id, tokenizer, data) for article_id, data in offsets.items()],
+                "INSERT OR REPLACE INTO article_tokens (article_id, tokenizer, offsets, orths)"
+                " VALUES (?, ?, ?, ?)",
+                [(i, tokenizer, offsets, orths) for i, (offsets, orths) in tokens.items()],
             )
 
     def first(self) -> str | None:

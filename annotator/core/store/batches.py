@@ -4,22 +4,31 @@ Reading article by article costs several queries each; an export of 100k
 articles spends most of its time there. These read a chunk of ids with one
 query per table, in the same order and with the same values as the per-article
 readers (`articles.get`, `annotations.for_article`, `suggestions.for_article`,
-`gold.for_article`, `statuses.get`).
+`gold.for_article`, `statuses.get`), spans as plain rows.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import operator
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from annotator.core.records import Article, Span, Status, SuggestionSet
-from annotator.core.store.gold import GoldSpan
+from annotator.core.records import Article, Status, SuggestionSet
 
 if TYPE_CHECKING:
     from annotator.core.store.store import Store
 
 CHUNK = 500  # ids a query: well under SQLite's limit on bound parameters
+
+# A span as the exports read it: (article id, start, end, label, attrs as JSON, origin),
+# origin None for suggestions. Kept as the row SQLite gives: making a Span and
+# parsing its attrs costs more than the query, and the DocBin export needs neither.
+SpanRow = tuple[str, int, int, str, str, str | None]
+# A gold span: a SpanRow (origin "gold:RULE"), then the adjudicator's name and the
+# supporters' names as JSON.
+GoldRow = tuple[str, int, int, str, str, str, str, str]
 
 
 def _rows(store: Store, sql: str, ids: Sequence[str], *args: Any) -> list[tuple]:
@@ -38,25 +47,18 @@ def articles(store: Store, ids: Sequence[str]) -> dict[str, Article]:
     return {r[0]: Article(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6], r[7]) for r in rows}
 
 
-def annotated(
-    store: Store, ids: Sequence[str], annotator: str
-) -> dict[str, list[tuple[Span, str]]]:
-    """{article: [(span, origin)]} of one annotator, each list by start then id."""
-    out: dict[str, list[tuple[Span, str]]] = {i: [] for i in ids}
+def annotated(store: Store, ids: Sequence[str], annotator: str) -> dict[str, list[SpanRow]]:
+    """{article: the spans of one annotator}, every id a list, each by start then id."""
     rows = _rows(
         store,
         'SELECT an.article_id, an.start, an."end", an.label, an.attrs, an.origin'
         " FROM annotations an JOIN annotators a ON a.id = an.annotator_id"
-        " WHERE an.article_id IN ({ids}) AND a.name = ? ORDER BY an.start, an.id",
+        " WHERE an.article_id IN ({ids}) AND a.name = ?"
+        " ORDER BY an.article_id, an.start, an.id",
         ids,
         annotator,
     )
-    loads = json.loads
-    for article_id, start, end, label, attrs, origin in rows:  # inlined: 30 spans an article
-        out[article_id].append(
-            (Span(start, end, label, {} if attrs == "{}" else loads(attrs)), origin)
-        )
-    return out
+    return {i: [] for i in ids} | _grouped(rows)
 
 
 def statuses(store: Store, ids: Sequence[str], annotator: str) -> dict[str, Status]:
@@ -74,7 +76,7 @@ def statuses(store: Store, ids: Sequence[str], annotator: str) -> dict[str, Stat
     return {i: Status(found[i]) if i in found else Status.TODO for i in ids}
 
 
-def suggested(store: Store, ids: Sequence[str]) -> dict[str, tuple[SuggestionSet, list[Span]]]:
+def suggested(store: Store, ids: Sequence[str]) -> dict[str, tuple[SuggestionSet, list[SpanRow]]]:
     """{article: (its newest suggestion set, that set's spans by start then id)}."""
     newest = dict(
         _rows(
@@ -90,35 +92,38 @@ def suggested(store: Store, ids: Sequence[str]) -> dict[str, tuple[SuggestionSet
             "SELECT id, model, model_version, recognizers_version, created_at FROM suggestion_sets"
         )
     }
-    out: dict[str, tuple[SuggestionSet, list[Span]]] = {i: (sets[s], []) for i, s in newest.items()}
     rows = _rows(
         store,
-        'SELECT article_id, set_id, start, "end", label, attrs FROM suggestions'
-        " WHERE article_id IN ({ids}) ORDER BY start, id",
+        'SELECT s.article_id, s.start, s."end", s.label, s.attrs, NULL FROM suggestions s'
+        " WHERE s.article_id IN ({ids}) AND s.set_id = (SELECT max(set_id)"
+        " FROM suggested_articles n WHERE n.article_id = s.article_id)"
+        " ORDER BY s.article_id, s.start, s.id",
         ids,
     )
-    loads = json.loads
-    for article_id, set_id, start, end, label, attrs in rows:
-        if newest.get(article_id) == set_id:
-            span = Span(start, end, label, {} if attrs == "{}" else loads(attrs))
-            out[article_id][1].append(span)
-    return out
+    spans = _grouped(rows)
+    return {i: (sets[s], spans.get(i, [])) for i, s in newest.items()}
 
 
-def gold(store: Store, ids: Sequence[str]) -> dict[str, tuple[str | None, list[GoldSpan]]]:
-    """{article: (its gold status, its gold spans by start then id)}."""
+def gold(store: Store, ids: Sequence[str]) -> dict[str, tuple[str | None, list[GoldRow]]]:
+    """{article: (its gold status, its gold spans by start then id)}.
+
+    A gold row is a span row (its origin `gold:RULE`) then the adjudicator's
+    name and the supporters (JSON).
+    """
     status = dict(
         _rows(store, "SELECT article_id, status FROM gold_status WHERE article_id IN ({ids})", ids)
     )
-    out: dict[str, tuple[str | None, list[GoldSpan]]] = {i: (status.get(i), []) for i in ids}
     rows = _rows(
         store,
-        'SELECT g.id, g.article_id, g.start, g."end", g.label, g.attrs, a.name, g.supporters,'
-        " g.rule FROM gold_spans g JOIN annotators a ON a.id = g.adjudicator_id"
-        " WHERE g.article_id IN ({ids}) ORDER BY g.start, g.id",
+        "SELECT g.article_id, g.start, g.\"end\", g.label, g.attrs, 'gold:' || g.rule, a.name,"
+        " g.supporters FROM gold_spans g JOIN annotators a ON a.id = g.adjudicator_id"
+        " WHERE g.article_id IN ({ids}) ORDER BY g.article_id, g.start, g.id",
         ids,
     )
-    for r in rows:
-        span = Span(r[2], r[3], r[4], json.loads(r[5]))
-        out[r[1]][1].append(GoldSpan(r[0], r[1], span, r[6], tuple(json.loads(r[7])), r[8]))
-    return out
+    spans = _grouped(rows)
+    return {i: (status.get(i), spans.get(i, [])) for i in ids}
+
+
+def _grouped(rows: list[tuple]) -> dict[str, list[tuple]]:
+    """Rows sorted by article id (their first column), {article id: its rows}."""
+    return {key: list(group) for key, group in itertools.groupby(rows, operator.itemgetter(0))}

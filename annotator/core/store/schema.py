@@ -250,6 +250,17 @@ def _article_tokens(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0007_token_orths")
+def _token_orths(db: Database) -> None:
+    """The ORTH ids of the cached tokens, beside their offsets.
+
+    A DocBin stores each token as its ORTH id, spaCy's hash of its text;
+    hashing 5M tokens again for every export takes longer than the rest of it.
+    Rows cached before have none (NULL) until an export fills them in.
+    """
+    db.execute("ALTER TABLE article_tokens ADD COLUMN orths BLOB")  # uint64 little-endian
+
+
 def insert_rows(conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[Any]]) -> None:
     """Run ``head VALUES (...), (...), ...`` over rows, many rows a statement.
 
