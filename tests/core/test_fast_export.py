@@ -7,7 +7,9 @@
 
 from __future__ import annotations
 
+import io
 import re
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +20,7 @@ from hypothesis import strategies as st
 from spacy.tokens import Doc, DocBin
 
 from annotator.core.exporters import base
-from annotator.core.exporters.docbin_writer import DocBinWriter
+from annotator.core.exporters.docbin_writer import DocBinWriter, _Compressed, adler32_combine
 from annotator.core.exporters.spacy_docbin import ATTRS
 from annotator.core.importing import import_paths
 from annotator.core.preannotation.pipeline import Pipeline
@@ -122,6 +124,21 @@ def test_docbin_writer_writes_what_docbin_writes(tmp_path: Path) -> None:
         ]
         assert ours.user_data == theirs_doc.user_data
     assert len(read(tmp_path / "ours.spacy")) == len(docs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=3000), st.binary(max_size=3000), st.integers(0, 3))
+def test_compressed_pieces_make_one_zlib_stream(first: bytes, second: bytes, repeat: int) -> None:
+    """The writer's file is pieces deflated apart; zlib reads them as one stream."""
+    second = second * (70_000 * repeat // max(len(second), 1) + 1)  # past Adler-32's modulus
+    whole = zlib.adler32(first + second)
+    assert adler32_combine(zlib.adler32(first), zlib.adler32(second), len(second)) == whole
+    out = io.BytesIO()
+    stream = _Compressed(out)
+    stream.write(first)
+    stream.write(second)
+    stream.finish()
+    assert zlib.decompress(out.getvalue()) == first + second
 
 
 def test_an_empty_docbin_writer_writes_an_empty_docbin(tmp_path: Path) -> None:

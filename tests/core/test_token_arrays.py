@@ -10,7 +10,13 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
 import numpy as np
+import pytest
 import spacy
 import spacy.attrs
 from hypothesis import given, settings
@@ -19,12 +25,17 @@ from spacy.strings import hash_string
 from spacy.tokens import Doc, DocBin
 from spacy.tokens import Span as TokenSpan
 
-from annotator.core.exporters import spacy_ids
-from annotator.core.exporters.base import FormatReport, SourcedArticle, SpanIssue
-from annotator.core.exporters.common import Placed, origin_name, place_spans
+from annotator.core.errors import AnnotatorError
+from annotator.core.exporters import spacy_docbin, spacy_ids
+from annotator.core.exporters.base import FormatReport, SourcedArticle, SpanIssue, sourced_articles
+from annotator.core.exporters.common import Placed, origin_name, place_spans, read_ahead
+from annotator.core.exporters.spacy_docbin import export_spacy
 from annotator.core.exporters.token_arrays import tokens_of
-from annotator.core.records import Article, Span
+from annotator.core.importing import import_paths
+from annotator.core.records import Article, Origin, Span
+from annotator.core.store import Store
 from annotator.core.token_cache import doc_tokens
+from tests.conftest import CORPUS
 from tests.core.test_fast_export import PIECES
 
 NLP = spacy.blank("fr")
@@ -187,3 +198,90 @@ def _where(tokens: TokenSpan) -> str:
 
 def _named(tokens: TokenSpan) -> str:
     return f"{tokens.label_} {_where(tokens)}"
+
+
+# -- the DocBin export, end to end ---------------------------------------------------------
+
+
+def annotated_store(store: Store) -> list[str]:
+    """The sample articles with spans of every kind: on token edges, inside tokens,
+    overlapping, the same twice, a FIGURE with its value."""
+    import_paths(store, [CORPUS])
+    ids = store.articles.ids()
+    for article_id in ids:
+        text = store.articles.get(article_id).text
+        words = [m.span() for m in re.finditer(r"\w+", text)]
+        spans = [Span(a, b, "LOC") for a, b in words[:40:3]]
+        spans += [Span(words[5][0] + 1, words[6][1], "PER")]  # starts inside a token
+        spans += [Span(words[10][0], words[12][1], "ORG"), Span(words[11][0], words[11][1], "MISC")]
+        spans += [Span(words[20][0], words[20][1], "FIGURE", {"value": 2.5})] * 2
+        for span in spans:
+            store.annotations.add("alice", article_id, span, Origin.MANUAL)
+    return ids
+
+
+def docbin_contents(folder: Path) -> list[tuple]:
+    out = []
+    for name in ("train", "dev", "test"):
+        if not (folder / f"{name}.spacy").exists():
+            continue
+        for doc in DocBin().from_disk(folder / f"{name}.spacy").get_docs(NLP.vocab):
+            out.append((
+                name,
+                [(t.text, t.whitespace_, t.ent_iob_, t.ent_type_) for t in doc],
+                [(s.start, s.end, s.label_, s.start_char, s.end_char)
+                 for s in doc.spans["annotator"]],
+                doc.user_data,
+            ))  # fmt: skip
+    return out
+
+
+def test_the_docbin_export_holds_the_tokenizers_docs_with_the_placed_spans(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = annotated_store(store)
+    report = export_spacy(store, tmp_path / "one", source="alice", split=(0.5, 0.5, 0))
+    assert report.misaligned and report.overlapping  # the rule had work to do
+    contents = docbin_contents(tmp_path / "one")
+    assert len(contents) == len(ids)
+    for _, tokens, group, data in contents:
+        article_id = data["annotator"]["id"]
+        item = next(i for i in sourced_articles(store, "alice") if i.article.id == article_id)
+        doc = NLP(item.article.text)
+        placed = place_spans(doc, item, FormatReport())
+        doc.ents = [p.tokens for p in placed]
+        assert tokens == [(t.text, t.whitespace_, t.ent_iob_, t.ent_type_) for t in doc]
+        wide = [doc.char_span(s.start, s.end, s.label, alignment_mode="expand") for s in item.spans]
+        assert group == [(w.start, w.end, w.label_, w.start_char, w.end_char) for w in wide]
+        assert [s["start"] for s in data["annotator"]["spans"]] == [s.start for s in item.spans]
+        assert {"value": 2.5} in [s["attrs"] for s in data["annotator"]["spans"]]
+
+    # A chunk of one article, and a token cache without ORTH ids (kept before they
+    # were), give the same files.
+    monkeypatch.setattr(spacy_docbin, "TOKEN_CHUNK", 1)
+    store.db.execute("UPDATE article_tokens SET orths = NULL")
+    export_spacy(store, tmp_path / "two", source="alice", split=(0.5, 0.5, 0))
+    assert docbin_contents(tmp_path / "two") == contents
+    assert store.db.execute(
+        "SELECT count(*) FROM article_tokens WHERE orths IS NULL"
+    ).fetchone() == (0,)
+
+
+def test_reading_ahead_hands_over_the_producers_error_and_stops_it_when_left() -> None:
+    def failing() -> Iterator[int]:
+        yield 1
+        raise AnnotatorError("no source 'bob'")
+
+    with pytest.raises(AnnotatorError, match="bob"):
+        list(read_ahead(failing))
+    made: list[int] = []
+
+    def endless() -> Iterator[int]:
+        for i in itertools.count():
+            made.append(i)
+            yield i
+
+    for i in read_ahead(endless, depth=2):
+        if i == 3:
+            break
+    assert len(made) <= 3 + 2 + 2  # stopped a few items ahead, not running on
