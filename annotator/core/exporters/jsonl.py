@@ -6,6 +6,7 @@ import functools
 import json
 from pathlib import Path
 
+from annotator.core.collector import old_objects_left_alone
 from annotator.core.errors import Cancelled
 from annotator.core.exporters.base import ExportReport, SourcedRows, sourced_rows
 from annotator.core.files import atomic_write
@@ -30,7 +31,7 @@ def export_jsonl(
     """
     report = ExportReport(files=[out])
     try:
-        with atomic_write(out) as stream:
+        with old_objects_left_alone(), atomic_write(out) as stream:
             for item in sourced_rows(
                 store, source, status=status, progress=progress, cancelled=cancelled
             ):

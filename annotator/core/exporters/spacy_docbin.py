@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import operator
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from annotator.core.collector import old_objects_left_alone
 from annotator.core.errors import AnnotatorError, Cancelled
 from annotator.core.exporters.base import FormatReport, SourcedRows, sourced_rows
 from annotator.core.exporters.common import (
@@ -133,7 +135,7 @@ def export_spacy(
     names = [name for name, f in zip(SPLITS, fractions, strict=True) if f > 0]
     report.splits = dict.fromkeys(names, 0)
     try:
-        with staged_directory(out, report.files) as folder:
+        with old_objects_left_alone(), staged_directory(out, report.files) as folder:
             writers = {name: _Split(folder / f"{name}.spacy") for name in names}
             try:
                 chunks = read_ahead(
@@ -209,12 +211,13 @@ def _add_chunk(
     texts = [item.article.text for item in chunk]
     ids = [item.article.id for item in chunk]
     tokens = tokens_of(texts, [cached[i] for i in ids])
-    rows = [row for item in chunk for row in item.rows]
+    rows = list(itertools.chain.from_iterable(item.rows for item in chunk))
     span_base = np.concatenate([[0], np.cumsum([len(item.rows) for item in chunk])])
     placement = place(tokens, texts, ids, rows, span_base, report)
-    labels = np.fromiter((string_id(r[3]) for r in rows), dtype=np.uint64, count=len(rows))
+    label_names = list(map(operator.itemgetter(3), rows))
+    labels = np.fromiter(map(string_id, label_names), dtype=np.uint64, count=len(rows))
     table = np.stack([tokens.orths, *_entities(tokens, placement, labels)], axis=1)
-    report.labels.update(rows[i][3] for i in np.nonzero(placement.entity)[0].tolist())
+    report.labels.update(itertools.compress(label_names, placement.entity.tolist()))
     records = _group_records(tokens, placement, labels, span_base)
     text = "".join(texts)
     token_article = np.repeat(np.arange(len(chunk)), np.diff(tokens.token_base))

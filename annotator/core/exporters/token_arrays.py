@@ -12,6 +12,7 @@ spans that need the overlap rule.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -88,24 +89,38 @@ def tokens_of(texts: Sequence[str], cached: Sequence[tuple[np.ndarray, np.ndarra
     leading_end = np.where(empty, char_base[1:], firsts)
     lead = np.nonzero(leading_end > char_base[:-1])[0]
 
-    # np.insert is stable: at one position, the previous article's trailing white
-    # space (listed first) comes before the next article's leading white space.
+    # A white space token goes before the token at its position `where`; at one
+    # position, the previous article's trailing white space (listed first, kept
+    # first by the stable sort) before the next article's leading white space.
     where = np.concatenate([gaps + 1, first[lead]])
-    new_starts = np.concatenate([gap_start[gaps], char_base[lead]])
-    new_ends = np.concatenate([following[gaps], leading_end[lead]])
+    order = np.argsort(where, kind="stable")
+    where = where[order]
+    new_starts = np.concatenate([gap_start[gaps], char_base[lead]])[order]
+    new_ends = np.concatenate([following[gaps], leading_end[lead]])[order]
     new_article = np.concatenate([article[gaps], lead])
     new_orths = np.fromiter(
         (string_id(text[s:e]) for s, e in zip(new_starts.tolist(), new_ends.tolist(), strict=True)),
         dtype=np.uint64,
         count=len(new_starts),
     )
-    article = np.insert(article, where, new_article)
-    counts = np.bincount(article, minlength=len(texts))
+    # Where each token lands once they are in (one scatter, where np.insert would
+    # copy every array again).
+    n = len(starts)
+    to_new = where + np.arange(len(where))
+    to_old = np.arange(n) + np.searchsorted(where, np.arange(n), side="right")
+
+    def merged(old: np.ndarray, new: np.ndarray | bool) -> np.ndarray:
+        out = np.empty(n + len(where), old.dtype)
+        out[to_old] = old
+        out[to_new] = new
+        return out
+
+    counts = counts + np.bincount(new_article, minlength=len(texts))
     return ChunkTokens(
-        starts=np.insert(starts, where, new_starts),
-        ends=np.insert(ends, where, new_ends),
-        spaces=np.insert(spaces, where, False),
-        orths=np.insert(orths, where, new_orths),
+        starts=merged(starts, new_starts),
+        ends=merged(ends, new_ends),
+        spaces=merged(spaces, False),
+        orths=merged(orths, new_orths),
         token_base=np.concatenate([[0], np.cumsum(counts)]),
         char_base=char_base,
     )
@@ -164,8 +179,8 @@ def place(
     """
     n = len(rows)
     article = np.repeat(np.arange(len(texts)), np.diff(span_base))
-    starts = np.fromiter((r[1] for r in rows), dtype=np.int64, count=n)
-    ends = np.fromiter((r[2] for r in rows), dtype=np.int64, count=n)
+    starts = np.fromiter(map(operator.itemgetter(1), rows), dtype=np.int64, count=n)
+    ends = np.fromiter(map(operator.itemgetter(2), rows), dtype=np.int64, count=n)
     length = np.diff(tokens.char_base)[article]
     # spaCy's token_by_char: the token whose characters, trailing space included, hold it
     valid = (starts >= 0) & (starts < length) & (ends > starts) & (ends <= length)
