@@ -143,9 +143,14 @@ def export_spacy(
                 )
                 for chunk, cached in chunks:
                     check_cancelled(cancelled)
-                    splits = [
-                        split_of(i.article.cluster or i.article.id, seed, fractions) for i in chunk
-                    ]
+                    split = {
+                        i.article.id: split_of(i.article.cluster or i.article.id, seed, fractions)
+                        for i in chunk
+                    }
+                    # a split's articles one after another (in store order): their
+                    # tokens are then one slice of the chunk's arrays
+                    chunk.sort(key=lambda i: names.index(split[i.article.id]))
+                    splits = [split[i.article.id] for i in chunk]
                     _add_chunk(chunk, cached, splits, writers, report)
                 check_cancelled(cancelled)
                 for writer in writers.values():
@@ -220,20 +225,20 @@ def _add_chunk(
     report.labels.update(itertools.compress(label_names, placement.entity.tolist()))
     records = _group_records(tokens, placement, labels, span_base)
     text = "".join(texts)
-    token_article = np.repeat(np.arange(len(chunk)), np.diff(tokens.token_base))
     spans = _stored_spans(rows, placement.covered)
+    label_strings = set(label_names)
     for name, writer in writers.items():
-        mine = [k for k, split in enumerate(splits) if split == name]
+        mine = [k for k, split in enumerate(splits) if split == name]  # one run (sorted)
         if not mine:
             continue
-        in_split = np.isin(token_article, mine)
+        here = slice(tokens.token_base[mine[0]], tokens.token_base[mine[-1] + 1])
         strings = writer.new_strings(
-            tokens.orths[in_split], tokens.starts[in_split], tokens.ends[in_split], text
+            tokens.orths[here], tokens.starts[here], tokens.ends[here], text
         )
-        strings += {rows[i][3] for k in mine for i in range(span_base[k], span_base[k + 1])}
+        strings += label_strings  # a label or two of another split's articles: harmless
         writer.docs.add_arrays(
-            table[in_split],
-            tokens.spaces[in_split],
+            table[here],
+            tokens.spaces[here],
             np.diff(tokens.token_base)[mine].tolist(),
             strings,
             [one_group_bytes(writer.docs.packer, SPAN_GROUP, records[k]) for k in mine],

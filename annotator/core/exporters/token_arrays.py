@@ -107,7 +107,7 @@ def tokens_of(texts: Sequence[str], cached: Sequence[tuple[np.ndarray, np.ndarra
     # copy every array again).
     n = len(starts)
     to_new = where + np.arange(len(where))
-    to_old = np.arange(n) + np.searchsorted(where, np.arange(n), side="right")
+    to_old = np.arange(n) + np.cumsum(np.bincount(where, minlength=n + 1))[:n]
 
     def merged(old: np.ndarray, new: np.ndarray | bool) -> np.ndarray:
         out = np.empty(n + len(where), old.dtype)
