@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import zlib
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import spacy
+import srsly
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.tokens import Doc, DocBin
@@ -22,10 +24,11 @@ from spacy.tokens import Doc, DocBin
 from annotator.core.exporters import base
 from annotator.core.exporters.docbin_writer import DocBinWriter, _Compressed, adler32_combine
 from annotator.core.exporters.spacy_docbin import ATTRS
+from annotator.core.exporters.user_data import UserData
 from annotator.core.importing import import_paths
 from annotator.core.preannotation.pipeline import Pipeline
 from annotator.core.preannotation.run import preannotate
-from annotator.core.records import Origin, Span, Status
+from annotator.core.records import Article, Origin, Span, Status
 from annotator.core.store import Store, batches
 from annotator.core.store.gold import GoldCandidate
 from annotator.core.token_cache import Tokenizer, tokenizer_name, words_and_spaces
@@ -237,3 +240,57 @@ def test_tokenizing_in_worker_processes_gives_the_same_offsets() -> None:
     assert expected == [
         (offsets_of(doc).tobytes(), orths_of(doc).tobytes()) for doc in map(NLP.make_doc, texts)
     ]
+
+
+# -- user data packed from pieces ------------------------------------------------------
+
+
+def user_data_as_dicts(item: base.SourcedRows, split_name: str) -> dict:
+    """The user data as plain dicts, the way it was written before it was packed by pieces."""
+    spans = [
+        {
+            "start": start,
+            "end": end,
+            "label": label,
+            "attrs": json.loads(attrs),
+            "origin": "suggestion" if origin is None else origin,
+        }
+        for _, start, end, label, attrs, origin in item.rows
+    ]
+    return {
+        "annotator": {
+            "id": item.article.id,
+            "title": item.article.title,
+            "source": item.provenance.get("source"),
+            "reviewed": bool(item.provenance.get("reviewed")),
+            "provenance": dict(item.provenance),
+            "split": split_name,
+            "origins": [s["origin"] for s in spans],
+            "spans": spans,
+        }
+    }
+
+
+offsets = st.integers(0, 70_000) | st.integers(0, 300)
+span_rows = st.tuples(
+    st.just("a1"),
+    offsets,
+    offsets,
+    st.sampled_from(["PER", "FIGURE", "Étiquette"]),
+    st.sampled_from(["{}", '{"value": 2.5}', '{"value": 71000, "unit": "€"}', '{"q": "environ"}']),
+    st.sampled_from([None, "manual", "gold:majority"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(span_rows, max_size=40), st.sampled_from([None, "Le titre"]), st.booleans())
+def test_user_data_packed_by_pieces_is_what_msgpack_writes(
+    rows: list, title: str | None, reviewed: bool
+) -> None:
+    article = Article("a1", title, "texte", "file.txt", {}, "2026-11-22", 1, None)
+    provenance = {"source": "alice", "reviewed": reviewed, "status": "done"}
+    item = base.SourcedRows(article, provenance, rows)
+    packer = UserData()
+    for _ in range(2):  # the second time from remembered pieces
+        packed = packer.packed(item, "train", packer.spans(rows))
+        assert packed == srsly.msgpack_dumps(user_data_as_dicts(item, "train"))

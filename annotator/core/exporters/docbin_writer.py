@@ -103,13 +103,14 @@ class DocBinWriter:
         lengths: Sequence[int],
         strings: Iterable[str],
         span_groups: Sequence[bytes],
-        user_data: Sequence[dict[str, Any]],
+        user_data: Sequence[bytes],
     ) -> None:
         """Add Docs given as arrays: their tokens one after another, `lengths` tokens each.
 
         `tokens` has a column per attribute of `self.attrs`, `spaces` a bool per
         token; `strings` the strings the ids stand for (new ones at least);
-        `span_groups` what each Doc's `doc.spans.to_bytes()` would give.
+        `span_groups` what each Doc's `doc.spans.to_bytes()` would give, `user_data`
+        each Doc's user data packed (`srsly.msgpack_dumps(doc.user_data)`).
         """
         pack = self.packer.pack
         self._tokens.write(np.ascontiguousarray(tokens, dtype="uint64").tobytes())
@@ -117,7 +118,7 @@ class DocBinWriter:
         self.lengths.extend(lengths)
         self.strings.update(strings)
         self._span_groups.write(b"".join([pack(group) for group in span_groups]))
-        self._user_data.write(b"".join([pack(pack(data)) for data in user_data]))
+        self._user_data.write(b"".join([pack(data) for data in user_data]))
 
     def close(self) -> None:
         """Write the file, then drop the temporary files."""

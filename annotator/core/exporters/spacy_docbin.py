@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import operator
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import numpy as np
 
@@ -25,9 +24,7 @@ from annotator.core.errors import AnnotatorError, Cancelled
 from annotator.core.exporters.base import FormatReport, SourcedRows, sourced_rows
 from annotator.core.exporters.common import (
     SPAN_GROUP,
-    SUGGESTION,
     TOKEN_CHUNK,
-    USER_DATA_KEY,
     check_cancelled,
     read_ahead,
     staged_directory,
@@ -48,9 +45,9 @@ from annotator.core.exporters.spacy_ids import (
     string_id,
 )
 from annotator.core.exporters.token_arrays import ChunkTokens, Placement, place, tokens_of
+from annotator.core.exporters.user_data import UserData
 from annotator.core.progress import CancelCheck, ProgressCallback
 from annotator.core.store import Store
-from annotator.core.store.batches import SpanRow
 from annotator.core.token_cache import Tokenizer, token_arrays
 
 SPLITS: tuple[str, ...] = ("train", "dev", "test")
@@ -137,6 +134,7 @@ def export_spacy(
     try:
         with old_objects_left_alone(), staged_directory(out, report.files) as folder:
             writers = {name: _Split(folder / f"{name}.spacy") for name in names}
+            user_data = UserData()
             try:
                 chunks = read_ahead(
                     lambda: _chunks(store.path, source, status, progress, cancelled)
@@ -151,7 +149,7 @@ def export_spacy(
                     # tokens are then one slice of the chunk's arrays
                     chunk.sort(key=lambda i: names.index(split[i.article.id]))
                     splits = [split[i.article.id] for i in chunk]
-                    _add_chunk(chunk, cached, splits, writers, report)
+                    _add_chunk(chunk, cached, splits, writers, user_data, report)
                 check_cancelled(cancelled)
                 for writer in writers.values():
                     writer.docs.close()
@@ -210,6 +208,7 @@ def _add_chunk(
     cached: dict[str, tuple[np.ndarray, np.ndarray]],
     splits: list[str],
     writers: dict[str, _Split],
+    user_data: UserData,
     report: FormatReport,
 ) -> None:
     """Add a chunk of articles to their splits' files: tokens, entities, span group, user data."""
@@ -225,7 +224,10 @@ def _add_chunk(
     report.labels.update(itertools.compress(label_names, placement.entity.tolist()))
     records = _group_records(tokens, placement, labels, span_base)
     text = "".join(texts)
-    spans = _stored_spans(rows, placement.covered)
+    # the user data lists the spans with tokens
+    covered = placement.covered.tolist()
+    spans = user_data.spans(list(itertools.compress(rows, covered)))
+    spans_base = np.concatenate([[0], np.cumsum(placement.covered)])[span_base].tolist()
     label_strings = set(label_names)
     for name, writer in writers.items():
         mine = [k for k, split in enumerate(splits) if split == name]  # one run (sorted)
@@ -242,7 +244,10 @@ def _add_chunk(
             np.diff(tokens.token_base)[mine].tolist(),
             strings,
             [one_group_bytes(writer.docs.packer, SPAN_GROUP, records[k]) for k in mine],
-            [_user_data(chunk[k], name, spans[span_base[k] : span_base[k + 1]]) for k in mine],
+            [
+                user_data.packed(chunk[k], name, spans[spans_base[k] : spans_base[k + 1]])
+                for k in mine
+            ],
         )
         report.splits[name] += len(mine)
         report.articles += len(mine)
@@ -283,42 +288,6 @@ def _group_records(
     records["start_char"] = tokens.starts[first] - tokens.char_base[article]
     records["end_char"] = tokens.ends[np.maximum(end - 1, 0)] - tokens.char_base[article]
     return [records[a:b][covered[a:b]] for a, b in itertools.pairwise(span_base.tolist())]
-
-
-def _stored_spans(rows: Sequence[SpanRow], covered: np.ndarray) -> list[dict[str, Any] | None]:
-    """Each span as the user data lists it; None for a span with no tokens (left out)."""
-    loads = json.loads
-    return [
-        {
-            "start": start,
-            "end": end,
-            "label": label,
-            "attrs": {} if attrs == "{}" else loads(attrs),
-            "origin": SUGGESTION if origin is None else origin,
-        }
-        if ok
-        else None
-        for (_, start, end, label, attrs, origin), ok in zip(rows, covered.tolist(), strict=True)
-    ]
-
-
-def _user_data(
-    item: SourcedRows, split_name: str, spans: list[dict[str, Any] | None]
-) -> dict[str, Any]:
-    """`doc.user_data`: the article, its source, and its spans as stored (those with tokens)."""
-    kept = [s for s in spans if s is not None]
-    return {
-        USER_DATA_KEY: {
-            "id": item.article.id,
-            "title": item.article.title,
-            "source": item.provenance.get("source"),
-            "reviewed": bool(item.provenance.get("reviewed")),
-            "provenance": dict(item.provenance),
-            "split": split_name,
-            "origins": [s["origin"] for s in kept],
-            "spans": kept,
-        }
-    }
 
 
 def _batched(items: Iterable[T], n: int) -> Iterator[list[T]]:
