@@ -189,7 +189,7 @@ STAGES: dict[str, list[tuple[str, int]]] = {
         ("entity columns (`_entities`)", 0),
         ("span groups (`_group_records`, `one_group_bytes`)", 0),
         ("strings new to a file (`new_strings`)", 0),
-        ("user data (`_stored_spans`, `_user_data`)", 0),
+        ("user data (`UserData.spans`, `UserData.packed`)", 0),
         ("`DocBinWriter.add_arrays`", 0),
         ("`DocBinWriter.close` (compress, write)", 0),
     ],
@@ -250,8 +250,8 @@ def _export_stages(kind: str, stages: Stages) -> None:
             stages.wrap(docbin, name, keys[i])
         stages.wrap(docbin, "one_group_bytes", keys[7])
         stages.wrap(docbin._Split, "new_strings", keys[8])
-        stages.wrap(docbin, "_stored_spans", keys[9])
-        stages.wrap(docbin, "_user_data", keys[9])
+        stages.wrap(docbin.UserData, "spans", keys[9])
+        stages.wrap(docbin.UserData, "packed", keys[9])
         stages.wrap(docbin.DocBinWriter, "add_arrays", keys[10])
         stages.wrap(docbin.DocBinWriter, "close", keys[11])
 
