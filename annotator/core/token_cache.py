@@ -162,6 +162,18 @@ def token_arrays(
     }
 
 
+def missing_tokens(
+    store: Store,
+    ids: Sequence[str],
+    *,
+    cancelled: CancelCheck | None = None,
+    tokenizer: Tokenizer | None = None,
+) -> None:
+    """Make and keep the tokens of those of `ids` not in the cache yet."""
+    if store.articles.tokens_missing(ids, tokenizer_name()):
+        token_arrays(store, ids, cancelled=cancelled, tokenizer=tokenizer)
+
+
 def _cached(
     store: Store,
     ids: Sequence[str],

@@ -48,7 +48,7 @@ from annotator.core.exporters.token_arrays import ChunkTokens, Placement, place,
 from annotator.core.exporters.user_data import UserData
 from annotator.core.progress import CancelCheck, ProgressCallback
 from annotator.core.store import Store
-from annotator.core.token_cache import Tokenizer, token_arrays
+from annotator.core.token_cache import Tokenizer, missing_tokens, token_arrays
 
 SPLITS: tuple[str, ...] = ("train", "dev", "test")
 ATTRS = (ORTH, ENT_IOB, ENT_TYPE)  # what a Doc from the blank tokenizer holds
@@ -139,8 +139,9 @@ def export_spacy(
                 chunks = read_ahead(
                     lambda: _chunks(store.path, source, status, progress, cancelled)
                 )
-                for chunk, cached in chunks:
+                for chunk in chunks:
                     check_cancelled(cancelled)
+                    cached = token_arrays(store, [i.article.id for i in chunk])
                     split = {
                         i.article.id: split_of(i.article.cluster or i.article.id, seed, fractions)
                         for i in chunk
@@ -167,9 +168,11 @@ def _chunks(
     status: str,
     progress: ProgressCallback | None,
     cancelled: CancelCheck | None,
-) -> Iterator[tuple[list[SourcedRows], dict[str, tuple[np.ndarray, np.ndarray]]]]:
-    """The articles of the source a chunk at a time, with their tokens, from a Store of
-    its own: this runs in the reader thread (`read_ahead`)."""
+) -> Iterator[list[SourcedRows]]:
+    """The articles of the source a chunk at a time, from a Store of its own: this runs in
+    the reader thread (`read_ahead`). Articles never tokenised are tokenised here first,
+    so the writing thread then only reads the token cache (reading it here too would
+    leave that thread waiting for this one)."""
     store = Store.open(path)
     try:
         with Tokenizer(processes=os.cpu_count() or 1) as tokenizer:
@@ -177,7 +180,8 @@ def _chunks(
                                  cancelled=cancelled)  # fmt: skip
             for chunk in _batched(items, TOKEN_CHUNK):
                 ids = [i.article.id for i in chunk]
-                yield chunk, token_arrays(store, ids, cancelled=cancelled, tokenizer=tokenizer)
+                missing_tokens(store, ids, cancelled=cancelled, tokenizer=tokenizer)
+                yield chunk
     finally:
         store.close()
 
