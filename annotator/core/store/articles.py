@@ -135,6 +135,16 @@ class Articles:
             found.update((r[0], (r[1], r[2])) for r in rows)
         return found
 
+    def tokens_missing(self, ids: Sequence[str], tokenizer: str) -> bool:
+        """Whether some of these articles have no cached tokens with ORTH ids."""
+        marks = ", ".join("?" * len(ids))
+        found = self._store.db.execute(
+            f"SELECT count(*) FROM article_tokens WHERE tokenizer = ? AND orths IS NOT NULL"
+            f" AND article_id IN ({marks})",
+            [tokenizer, *ids],
+        ).fetchone()[0]
+        return found < len(set(ids))
+
     def save_tokens(self, tokenizer: str, tokens: dict[str, tuple[bytes, bytes | None]]) -> None:
         """Keep each article's token (offsets, ORTH ids), made by `tokenizer`."""
         with self._store.transaction():
