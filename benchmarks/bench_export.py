@@ -205,9 +205,8 @@ STAGES: dict[str, list[tuple[str, int]]] = {
         ("one line (`_line`)", 0),
     ],
     "import": [
-        ("reading and parsing the file (`_read`)", 0),
-        ("cleaning texts and spans, ids (`_Batch.add`)", 0),
-        ("near-duplicates: MinHash + LSH (`NearDuplicateIndex.add_many`)", 0),
+        ("waiting for the worker's articles (read, cleaned, signed: `_prepared`)", 0),
+        ("near-duplicates: LSH of the signatures (`NearDuplicateIndex.add_signatures`)", 0),
         ("storing the articles, full-text index (`articles.add`)", 0),
         ("storing the spans (`_SpanTarget.store`)", 0),
         ("`import_many` (one transaction a batch)", 1),
@@ -299,10 +298,10 @@ def _import_stages(stages: Stages, store: Any) -> None:
     import annotator.core.importing as importing
     from annotator.core.neardup import NearDuplicateIndex
 
-    stages.wrap_iter(importing, "_read", "reading and parsing the file (`_read`)")
-    stages.wrap(importing._Batch, "add", "cleaning texts and spans, ids (`_Batch.add`)")
-    stages.wrap(NearDuplicateIndex, "add_many",
-                "near-duplicates: MinHash + LSH (`NearDuplicateIndex.add_many`)")
+    stages.wrap_iter(importing, "_prepared",
+                     "waiting for the worker's articles (read, cleaned, signed: `_prepared`)")
+    stages.wrap(NearDuplicateIndex, "add_signatures",
+                "near-duplicates: LSH of the signatures (`NearDuplicateIndex.add_signatures`)")
     stages.wrap(store.articles, "add", "storing the articles, full-text index (`articles.add`)")
     stages.wrap(importing._SpanTarget, "store", "storing the spans (`_SpanTarget.store`)")
     stages.wrap(store.annotations, "import_many", "`import_many` (one transaction a batch)")

@@ -17,27 +17,41 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 # Bump when the shingles or their hashing change: stored signatures of another
 # scheme are recomputed from the text before they are compared.
 SCHEME = 2
 NUM_PERM = 64
 THRESHOLD = 0.7  # estimated Jaccard of word trigrams; a few edits in 400 words stay above
-_SCHEME = "affine32"
 _LIMIT = 0x10000  # the Basic Multilingual Plane; astral characters (emoji) are not words
 # Whether each code point is a word character, looked up by code point.
 _WORD_CHARS = np.zeros(0x110000, dtype=bool)
 _WORD_CHARS[:_LIMIT] = [chr(i).isalnum() for i in range(_LIMIT)]
 _POWERS = np.cumprod(np.full(64, 1099511628211, dtype=np.uint64))  # FNV prime powers
-_TEMPLATE = MinHash(num_perm=NUM_PERM, scheme=_SCHEME, hashfunc=int)
-_A, _B = (np.asarray(p, dtype=np.uint32) for p in _TEMPLATE.permutations)
+
+
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine32 permutations h -> a * h + b, drawn as it draws them.
+
+    (`MinHash(seed=1)._init_permutations`.) Made here, as the LSH bands below,
+    because importing datasketch, and scipy with it, took half a second of each
+    import and of each worker process making signatures. A test checks both
+    are datasketch's.
+    """
+    draw = np.random.RandomState(1)
+    a = draw.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = draw.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
+
+
+_A, _B = _permutations()
 _B_COLUMN = _B[:, None]
 _EMPTY = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)  # no shingle: every minimum at the top
 _EMPTY.flags.writeable = False  # shared by every empty text
 _TEXTS_AT_ONCE = 32
-# The (start, end) of each band of the signature that the LSH index keys on.
-_BANDS = list(MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM).hashranges)
+# The (start, end) of each band of the signature that the LSH index keys on: the 8
+# bands of 8 values datasketch's MinHashLSH works out for THRESHOLD and NUM_PERM.
+_BANDS = [(start, start + 8) for start in range(0, NUM_PERM, 8)]
 
 
 def signature(text: str) -> bytes:
@@ -52,6 +66,11 @@ def _sketch(text: str) -> np.ndarray:
         shingles = (words[:-2] * 0x9E3779B1 + words[1:-1] * 0x85EBCA77 + words[2:]) & 0xFFFFFFFF
         return minhash_values(shingles)
     return minhash_values(words)
+
+
+def signatures(texts: Sequence[str]) -> list[bytes]:
+    """`signature` of each text, worked out together (see `sketches`)."""
+    return [sketch.astype("<u4").tobytes() for sketch in sketches(texts)]
 
 
 def sketches(texts: Sequence[str]) -> list[np.ndarray]:
@@ -151,7 +170,7 @@ class NearDuplicateIndex:
     def load(self, stored: Iterable[tuple[str, str | None, bytes]]) -> None:
         """Add (id, cluster, signature) rows of articles already in the store."""
         for article_id, cluster, data in stored:
-            self._insert(article_id, np.frombuffer(data, dtype="<u4").astype(np.uint32))
+            self._insert(article_id, _unpacked(data))
             if cluster:
                 self._cluster[article_id] = cluster
 
@@ -170,40 +189,64 @@ class NearDuplicateIndex:
         found = sketches([text for _, text in articles])
         return [self._add(i, sketch) for (i, _), sketch in zip(articles, found, strict=True)]
 
+    def add_signatures(
+        self, articles: Sequence[tuple[str, bytes]]
+    ) -> list[tuple[str | None, float]]:
+        """`add` of each (id, signature) in turn, the signature made already (`signatures`).
+
+        Returns the cluster joined (or None) and the similarity of each.
+        """
+        return [self._join(article_id, _unpacked(data)) for article_id, data in articles]
+
     def cluster_of(self, article_id: str) -> str | None:
         return self._cluster.get(article_id)
 
     def _add(self, article_id: str, sketch: np.ndarray) -> tuple[bytes, str | None, float]:
+        cluster, similarity = self._join(article_id, sketch)
+        return sketch.astype("<u4").tobytes(), cluster, similarity
+
+    def _join(self, article_id: str, sketch: np.ndarray) -> tuple[str | None, float]:
+        keys = _band_keys(sketch)
         best, best_sim = None, 0.0
-        for other in self._candidates(sketch):
+        for other in self._candidates(keys):
             sim = int(np.count_nonzero(sketch == self._sketches[other])) / NUM_PERM
             if sim >= THRESHOLD and (sim > best_sim or (sim == best_sim and other < best)):
                 best, best_sim = other, sim
-        self._insert(article_id, sketch)
+        self._insert(article_id, sketch, keys)
         cluster = None
         if best is not None:
             cluster = self._cluster.setdefault(best, best)
             self._cluster[article_id] = cluster
-        return sketch.astype("<u4").tobytes(), cluster, best_sim
+        return cluster, best_sim
 
-    def _candidates(self, sketch: np.ndarray) -> set[str]:
+    def _candidates(self, keys: list[bytes]) -> set[str]:
         found: set[str] = set()
-        for (start, end), bucket in zip(_BANDS, self._buckets, strict=True):
-            same = bucket.get(sketch[start:end].tobytes())
+        for key, bucket in zip(keys, self._buckets, strict=True):
+            same = bucket.get(key)
             if isinstance(same, str):
                 found.add(same)
             elif same:
                 found.update(same)
         return found
 
-    def _insert(self, article_id: str, sketch: np.ndarray) -> None:
+    def _insert(self, article_id: str, sketch: np.ndarray, keys: list[bytes] | None = None) -> None:
         if article_id in self._sketches:
             raise ValueError(f"article {article_id} is indexed already")
         self._sketches[article_id] = sketch
-        for (start, end), bucket in zip(_BANDS, self._buckets, strict=True):
-            key = sketch[start:end].tobytes()
+        for key, bucket in zip(keys or _band_keys(sketch), self._buckets, strict=True):
             same = bucket.setdefault(key, article_id)
             if isinstance(same, list):
                 same.append(article_id)
             elif same != article_id:
                 bucket[key] = [same, article_id]
+
+
+def _band_keys(sketch: np.ndarray) -> list[bytes]:
+    """The bytes of each band of a signature: what the index's buckets are keyed on."""
+    data, width = sketch.tobytes(), sketch.itemsize  # one numpy call, not one a band
+    return [data[width * start : width * end] for start, end in _BANDS]
+
+
+def _unpacked(data: bytes) -> np.ndarray:
+    """A stored signature as the uint32 values it holds."""
+    return np.frombuffer(data, dtype="<u4").astype(np.uint32)

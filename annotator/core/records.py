@@ -42,6 +42,10 @@ class Span:
     attrs: dict[str, Any] = field(default_factory=dict)
 
 
+# A span as bulk imports carry it, with no Span record made for each: (start, end, label, attrs).
+SpanTuple = tuple[int, int, str, dict[str, Any]]
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleDraft:
     """An article as an importer read it, before it has an id in the store.

@@ -25,15 +25,23 @@ def read(path: Path, options: ReadOptions) -> Iterator[Read]:
     with path.open("rb") as stream:
         for number, raw in enumerate(stream, start=1):
             position += len(raw)
-            where = f"{path}:{number}"
-            if number == 1:
-                raw = raw.removeprefix(b"\xef\xbb\xbf")
-            if not raw or raw.isspace():  # not strip(): it copies every line
-                continue
-            if len(raw) > 4 * options.max_chars:
-                yield too_large(where, len(raw), options), position
-                continue
-            yield _parse(raw, where, str(path), options), position
+            item = parse_line(raw, number, path, options)
+            if item is not None:
+                yield item, position
+
+
+def parse_line(
+    raw: bytes, number: int, path: Path, options: ReadOptions
+) -> ArticleDraft | InputError | None:
+    """The article of line `number` (its bytes `raw`), why there is none, or None if blank."""
+    if number == 1:
+        raw = raw.removeprefix(b"\xef\xbb\xbf")
+    if not raw or raw.isspace():  # not strip(): it copies every line
+        return None
+    where = f"{path}:{number}"
+    if len(raw) > 4 * options.max_chars:
+        return too_large(where, len(raw), options)
+    return _parse(raw, where, str(path), options)
 
 
 def _parse(raw: bytes, where: str, source: str, options: ReadOptions) -> ArticleDraft | InputError:
@@ -43,7 +51,7 @@ def _parse(raw: bytes, where: str, source: str, options: ReadOptions) -> Article
         return InputError(where, f"undecodable bytes: JSON Lines must be UTF-8 ({error.reason})")
     except json.JSONDecodeError as error:
         return InputError(where, f"invalid JSON: {error.msg} (column {error.colno})")
-    text = record_text(record, where, options)
+    text = record_text(record, where, options, raw=raw)
     if isinstance(text, InputError):
         return text
     try:
@@ -64,4 +72,6 @@ def _parse(raw: bytes, where: str, source: str, options: ReadOptions) -> Article
     )
 
 
-FORMAT = Format("jsonl", (".jsonl", ".ndjson"), read, 'JSON Lines with a "text" key')
+FORMAT = Format(
+    "jsonl", (".jsonl", ".ndjson"), read, 'JSON Lines with a "text" key', parse_line=parse_line
+)

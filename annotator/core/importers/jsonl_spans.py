@@ -81,7 +81,8 @@ def _plain_span(item: dict[str, Any], text: str, length: int) -> Span | None:
         and label.strip()
         and (type(expected) is not str or text[start:end] == expected)
     ):
-        return Span(start, end, label, dict(attrs))
+        # Most spans have no attributes: `or {}` made a fresh dict already.
+        return Span(start, end, label, dict(attrs) if attrs else attrs)
     return None
 
 

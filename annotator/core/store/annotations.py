@@ -6,7 +6,11 @@ in the event log, with `before`/`after` states that undo can write back.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
+import sqlite3
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import InvalidSpan, NotFound
@@ -14,12 +18,12 @@ from annotator.core.records import (
     Annotation,
     Origin,
     Span,
+    SpanTuple,
     Status,
     Suggestion,
 )
 from annotator.core.store.connection import now
-from annotator.core.store.events import Change
-from annotator.core.store.schema import insert_rows
+from annotator.core.store.events import Change, Encoded
 
 if TYPE_CHECKING:
     from annotator.core.store.store import Store
@@ -146,7 +150,11 @@ class Annotations:
         return self.import_many(annotator, {article_id: spans}, status).get(article_id, 0)
 
     def import_many(
-        self, annotator: str, spans_by_article: dict[str, list[Span]], status: Status = Status.DONE
+        self,
+        annotator: str,
+        spans_by_article: Mapping[str, Sequence[Span] | Sequence[SpanTuple]],
+        status: Status = Status.DONE,
+        texts: Mapping[str, str] | None = None,
     ) -> dict[str, int]:
         """`import_spans` for many articles in one transaction, written in bulk.
 
@@ -154,22 +162,32 @@ class Annotations:
         `annotations.import` row an article, keyed like its status, with the
         status it had before and, after, its new status and its annotations as
         ``[id, start, end, label, attrs]`` lists. Articles where the annotator
-        already has work are left as they are (absent from the result).
+        already has work are left as they are (absent from the result). Spans
+        may be given as `SpanTuple` tuples, as the importer reads them.
+
+        `texts` holds the stored text of articles the caller has just stored
+        and checked these spans against as this does (inside the text, no white
+        space at their edges, a label), as the importer does: those texts are
+        not read back nor their spans checked again.
         """
         status = Status(status)
+        known = texts or {}
         stored: dict[str, int] = {}
         with self._store.transaction():
             annotator_id = self._store.annotators.id_of(annotator)
             busy = self._annotated(annotator_id, list(spans_by_article))
-            texts = self._store.articles.texts([i for i in spans_by_article if i not in busy])
-            pairs = sorted(texts)  # by article: the index on articles fills in its order
+            wanted = [i for i in spans_by_article if i not in busy]
+            read = self._store.articles.texts([i for i in wanted if i not in known])
+            # By article: the index on articles fills in its order.
+            pairs = sorted([*((i, known[i]) for i in wanted if i in known), *read])
             before = self._store.statuses._states(annotator_id, [i for i, _ in pairs])
             rows = _ImportRows(annotator_id, now(), self._last_id())
             states: list[dict[str, Any]] = []
             changes: list[Change] = []
             for article_id, text in pairs:
-                spans = spans_by_article[article_id]
-                _check_spans(article_id, text, spans)
+                spans = _rows(spans_by_article[article_id])
+                if article_id not in known:
+                    _check_spans(article_id, text, spans)
                 logged = rows.add(article_id, spans)
                 after = {
                     "article_id": article_id,
@@ -180,12 +198,13 @@ class Annotations:
                 }
                 states.append(after)
                 key = f"{annotator_id}/{article_id}"
-                state = {"status": after, "annotations": logged}
+                # {"status": after, "annotations": logged}, as the log encodes it (sorted keys)
+                state = Encoded(f'{{"annotations": {logged}, "status": {_ENCODER.encode(after)}}}')
                 changes.append(
                     Change("annotations.import", article_id, key, before.get(article_id), state)
                 )
                 stored[article_id] = len(spans)
-            insert_rows(self._store.db.conn, _IMPORT_SQL, rows.rows)
+            rows.insert(self._store.db.conn)
             self._store.statuses._write_states(states)
             if changes:
                 self._store.events.log(annotator_id, changes)
@@ -403,61 +422,78 @@ def _check_span(article_id: str, text: str, span: Span) -> None:
         raise InvalidSpan(f"article {article_id}: a span needs a label")
 
 
-_IMPORT_SQL = (
-    'INSERT INTO annotations (id, article_id, start, "end", label, attrs, annotator_id,'
-    " origin, created_at, updated_at)"
-)
-
-
 class _ImportRows:
-    """Rows of imported annotations, numbered on from the last id, as `_IMPORT_SQL` takes them."""
+    """Rows of imported annotations, numbered on from the last id, and their log entries.
+
+    300k spans in an import: a row is a tuple of what differs from row to row
+    (the columns all share are bound once a statement), and the log entry is
+    built as JSON text along with it, not encoded again from objects.
+    """
 
     def __init__(self, annotator_id: int, stamp: str, last_id: int) -> None:
         self.annotator_id = annotator_id
         self.stamp = stamp
         self.last_id = last_id
-        self.rows: list[tuple[Any, ...]] = []
-        self._origin = Origin.IMPORTED.value  # an enum's value is a property: read it once
+        self.rows: list[tuple[int, str, int, int, str, str]] = []
+        self._labels: dict[str, str] = {}  # label -> as JSON
 
-    def add(self, article_id: str, spans: list[Span]) -> list[list[Any]]:
-        """Add an article's spans; returns them as logged: [id, start, end, label, attrs]."""
-        annotator_id, origin, stamp = self.annotator_id, self._origin, self.stamp
+    def add(self, article_id: str, spans: Sequence[SpanTuple]) -> str:
+        """Add an article's spans; returns them as logged: [id, start, end, label, attrs] lists."""
+        rows, labels = self.rows, self._labels
         next_id = self.last_id
         logged = []
-        for span in spans:
+        for start, end, label, attrs in spans:
             next_id += 1
-            start, end, label, attrs = span.start, span.end, span.label, span.attrs
-            self.rows.append(
-                (
-                    next_id,
-                    article_id,
-                    start,
-                    end,
-                    label,
-                    _attrs(attrs),
-                    annotator_id,
-                    origin,
-                    stamp,
-                    stamp,
-                )
-            )
-            logged.append([next_id, start, end, label, attrs])
+            stored = _attrs(attrs)
+            quoted = labels.get(label) or labels.setdefault(label, _ENCODER.encode(label))
+            rows.append((next_id, article_id, start, end, label, stored))
+            logged.append(f"[{next_id}, {start}, {end}, {quoted}, {stored}]")
         self.last_id = next_id
-        return logged
+        return "[" + ", ".join(logged) + "]"
+
+    def insert(self, conn: sqlite3.Connection) -> None:
+        shared = [self.annotator_id, Origin.IMPORTED.value, self.stamp]
+        for i in range(0, len(self.rows), _ROWS_A_STATEMENT):
+            chunk = self.rows[i : i + _ROWS_A_STATEMENT]
+            conn.execute(_import_sql(len(chunk)), [*shared, *itertools.chain.from_iterable(chunk)])
 
 
-def _check_spans(article_id: str, text: str, spans: list[Span]) -> None:
+# Imported rows a statement: ?1-?3 the shared columns, then six parameters a row, within
+# the 999 parameters an SQLite statement could take before 3.32.
+_ROWS_A_STATEMENT = (999 - 3) // 6
+
+
+@functools.cache
+def _import_sql(rows: int) -> str:
+    values = ", ".join(
+        f"(?{k}, ?{k + 1}, ?{k + 2}, ?{k + 3}, ?{k + 4}, ?{k + 5}, ?1, ?2, ?3, ?3)"
+        for k in range(4, 4 + 6 * rows, 6)
+    )
+    return (
+        'INSERT INTO annotations (id, article_id, start, "end", label, attrs, annotator_id,'
+        f" origin, created_at, updated_at) VALUES {values}"
+    )
+
+
+def _rows(spans: Sequence[Span] | Sequence[SpanTuple]) -> list[SpanTuple]:
+    """Spans as `SpanTuple` tuples."""
+    return [
+        span if isinstance(span, tuple) else (span.start, span.end, span.label, span.attrs)
+        for span in spans
+    ]
+
+
+def _check_spans(article_id: str, text: str, spans: Sequence[SpanTuple]) -> None:
     """`_check_span` of each span, with the common case tested inline (bulk imports)."""
     length = len(text)
-    for span in spans:
-        start, end = span.start, span.end
+    for start, end, label, attrs in spans:
         if (
             not 0 <= start < end <= length
             or text[start].isspace()
             or text[end - 1].isspace()
-            or not span.label.strip()
+            or not label.strip()
         ):
-            _check_span(article_id, text, span)
+            _check_span(article_id, text, Span(start, end, label, attrs))
 
 
 def _attrs(attrs: dict[str, Any]) -> str:

