@@ -2,9 +2,8 @@
 
 - `token_arrays.tokens_of` rebuilds the tokenizer's tokens (white space
   included) from the token cache, as `words_and_spaces` does.
-- `token_arrays.place` places spans by the rule `place_spans` had when it
-  was written on Docs (`reference_rule`, kept here as the oracle), with the
-  same report.
+- `token_arrays.place` places spans by the rule of `common.place_spans`,
+  written on Docs, with the same report.
 - `spacy_ids` holds spaCy's own ids.
 """
 
@@ -27,10 +26,10 @@ from spacy.tokens import Span as TokenSpan
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.exporters import spacy_docbin, spacy_ids
-from annotator.core.exporters.base import FormatReport, SourcedArticle, SpanIssue, sourced_articles
+from annotator.core.exporters.base import FormatReport, SourcedArticle, sourced_articles
 from annotator.core.exporters.common import Placed, origin_name, place_spans, read_ahead
 from annotator.core.exporters.spacy_docbin import export_spacy
-from annotator.core.exporters.token_arrays import tokens_of
+from annotator.core.exporters.token_arrays import ChunkTokens, place, tokens_of
 from annotator.core.importing import import_paths
 from annotator.core.records import Article, Origin, Span
 from annotator.core.store import Store
@@ -91,16 +90,9 @@ def placed_as_tuples(placed: list[Placed]) -> list[tuple]:
 def test_placing_spans_on_arrays_follows_the_rule_written_on_docs(item: SourcedArticle) -> None:
     doc = NLP(item.article.text)
     ours, theirs = FormatReport(), FormatReport()
-    expected = reference_rule(doc, item, theirs)
-    # A span over white space alone widened to no token at all: the Doc rule kept an
-    # empty entity (spaCy then refuses the Doc); the arrays leave it out and say so.
-    empty = [p for p in expected if p.tokens.start == p.tokens.end]
-    if empty:
-        got = place_spans(doc, item, ours)
-        assert all(p.tokens.start < p.tokens.end for p in got)
-        assert any(i.resolution == "left out: no tokens at these offsets" for i in ours.misaligned)
-        return
-    assert placed_as_tuples(place_spans(doc, item, ours)) == placed_as_tuples(expected)
+    expected = place_spans(doc, item, theirs)
+    assert all(p.tokens.start < p.tokens.end for p in expected)  # never an empty entity
+    assert placed_as_tuples(arrays_rule(doc, item, ours)) == placed_as_tuples(expected)
     assert ours.misaligned == theirs.misaligned
     assert ours.overlapping == theirs.overlapping
 
@@ -123,81 +115,44 @@ def test_string_ids_are_the_ids_of_spacys_string_store(text: str) -> None:
     assert spacy_ids.hash_string(text) == hash_string(text)
 
 
-# -- the oracle ------------------------------------------------------------------------
+# -- the arrays' rule on one Doc ------------------------------------------------------
 
 
-def reference_rule(doc: Doc, item: SourcedArticle, report: FormatReport) -> list[Placed]:
-    """`common.place_spans` as it was written on Docs, before `token_arrays.place`."""
-    aligned: list[Placed] = []
-    widened: list[Placed] = []
-    misaligned: list[SpanIssue] = []
-    overlapping: list[SpanIssue] = []
-    for index, (span, origin) in enumerate(zip(item.spans, item.origins, strict=True)):
-        strict = doc.char_span(span.start, span.end, span.label, alignment_mode="strict")
-        if strict is not None:
-            aligned.append(Placed(index, span, origin_name(origin), strict, widened=False))
-            continue
-        wide = doc.char_span(span.start, span.end, span.label, alignment_mode="expand")
-        if wide is None:  # offsets outside the text: nothing to widen to
-            misaligned.append(_issue(item, span, "left out: no tokens at these offsets"))
-        else:
-            widened.append(Placed(index, span, origin_name(origin), wide, widened=True))
+def doc_chunk(doc: Doc) -> ChunkTokens:
+    """The tokens of one Doc as a chunk of one article."""
+    table = doc.to_array(["IDX", "LENGTH", "SPACY", "ORTH"]).reshape(-1, 4)
+    starts = table[:, 0].astype(np.int64)
+    return ChunkTokens(
+        starts=starts,
+        ends=starts + table[:, 1].astype(np.int64),
+        spaces=table[:, 2].astype(bool),
+        orths=table[:, 3].astype(np.uint64),
+        token_base=np.array([0, len(doc)]),
+        char_base=np.array([0, len(doc.text)]),
+    )
 
-    def order(p: Placed) -> tuple[int, int, int]:
-        return (-(p.span.end - p.span.start), p.span.start, p.index)
 
-    kept: list[Placed] = []
-    taken = bytearray(len(doc))
-    for candidates in (aligned, widened):
-        for placed in sorted(candidates, key=order):
-            t = placed.tokens
-            if not any(taken[t.start : t.end]):
-                kept.append(placed)
-                taken[t.start : t.end] = b"\x01" * (t.end - t.start)
-                if placed.widened:
-                    misaligned.append(
-                        _issue(item, placed.span, f"widened to whole tokens: {_where(t)}")
-                    )
-                continue
-            winner = next(
-                k.tokens for k in kept if k.tokens.start < t.end and t.start < k.tokens.end
-            )
-            if placed.widened:
-                misaligned.append(
-                    _issue(
-                        item,
-                        placed.span,
-                        f"left out: widened to {_where(t)}, it would overlap {_named(winner)}",
-                    )
-                )
-            else:
-                same = (winner.start_char, winner.end_char) == (t.start_char, t.end_char)
-                clash = "has the same characters as" if same else "overlaps"
-                overlapping.append(
-                    _issue(
-                        item,
-                        placed.span,
-                        f"left out: {clash} {_named(winner)}"
-                        " (kept: the longer span, then the earlier)",
-                    )
-                )
+def arrays_rule(doc: Doc, item: SourcedArticle, report: FormatReport) -> list[Placed]:
+    """`token_arrays.place` on one article, its result as `place_spans` gives it."""
+    rows = [
+        (item.article.id, s.start, s.end, s.label, "", o)
+        for s, o in zip(item.spans, item.origins, strict=True)
+    ]
+    placement = place(
+        doc_chunk(doc), [doc.text], [item.article.id], rows, np.array([0, len(rows)]), report
+    )
+    kept = [
+        Placed(
+            i,
+            item.spans[i],
+            origin_name(item.origins[i]),
+            TokenSpan(doc, int(placement.first[i]), int(placement.end[i]), label=rows[i][3]),
+            widened=not placement.strict[i],
+        )
+        for i in np.nonzero(placement.entity)[0].tolist()
+    ]
     kept.sort(key=lambda p: p.tokens.start)
-    report.misaligned.extend(sorted(misaligned, key=lambda i: (i.start, i.end)))
-    report.overlapping.extend(sorted(overlapping, key=lambda i: (i.start, i.end)))
     return kept
-
-
-def _issue(item: SourcedArticle, span: Span, resolution: str) -> SpanIssue:
-    text = item.article.text[span.start : span.end]
-    return SpanIssue(item.article.id, span.start, span.end, text, span.label, resolution)
-
-
-def _where(tokens: TokenSpan) -> str:
-    return f"{tokens.start_char}-{tokens.end_char} {tokens.text!r}"
-
-
-def _named(tokens: TokenSpan) -> str:
-    return f"{tokens.label_} {_where(tokens)}"
 
 
 # -- the DocBin export, end to end ---------------------------------------------------------

@@ -22,11 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import numpy as np
-
 from annotator.core.errors import AnnotatorError, Cancelled
-from annotator.core.exporters.base import FormatReport, SourcedArticle
-from annotator.core.exporters.token_arrays import doc_chunk, place
+from annotator.core.exporters.base import FormatReport, SourcedArticle, SpanIssue
 from annotator.core.files import atomic_write
 from annotator.core.progress import CancelCheck
 from annotator.core.records import Span
@@ -126,8 +123,9 @@ class Placed:
 def place_spans(doc: Doc, item: SourcedArticle, report: FormatReport) -> list[Placed]:
     """The article's spans as non-overlapping token spans of `doc`, in text order.
 
-    The rule, the same for the DocBin, Prodigy and CoNLL exports (carried
-    out by `token_arrays.place`, for a chunk of articles at once):
+    The rule, the same for the DocBin, Prodigy and CoNLL exports (the DocBin
+    export follows it with numpy over many articles at once, in
+    `token_arrays.place`; a test keeps the two equal):
 
     1. A span whose edges fall on token edges (`doc.char_span(alignment_mode="strict")`)
        is a candidate as it is.
@@ -140,30 +138,80 @@ def place_spans(doc: Doc, item: SourcedArticle, report: FormatReport) -> list[Pl
        (`alignment_mode="expand"`) and kept only if the widened span overlaps
        no span kept in steps 1-2 nor an earlier widened one (same order as in
        step 2); otherwise it is left out, and its report entry says which
-       span it would have overlapped. A span with no tokens at its offsets is
-       left out and reported.
+       span it would have overlapped. A span with no tokens at its offsets
+       (past the text, or over a token's trailing space alone) is left out and
+       reported.
     """
-    from spacy.tokens import Span as TokenSpan
+    aligned: list[Placed] = []
+    widened: list[Placed] = []
+    misaligned: list[SpanIssue] = []
+    overlapping: list[SpanIssue] = []
+    for index, (span, origin) in enumerate(zip(item.spans, item.origins, strict=True)):
+        strict = doc.char_span(span.start, span.end, span.label, alignment_mode="strict")
+        if strict is not None:
+            aligned.append(Placed(index, span, origin_name(origin), strict, widened=False))
+            continue
+        wide = doc.char_span(span.start, span.end, span.label, alignment_mode="expand")
+        if wide is None or len(wide) == 0:  # outside the text, or a trailing space alone
+            misaligned.append(_issue(item, span, "left out: no tokens at these offsets"))
+        else:
+            widened.append(Placed(index, span, origin_name(origin), wide, widened=True))
 
-    rows = [
-        (item.article.id, s.start, s.end, s.label, "", o)
-        for s, o in zip(item.spans, item.origins, strict=True)
-    ]
-    placement = place(
-        doc_chunk(doc), [doc.text], [item.article.id], rows, np.array([0, len(rows)]), report
-    )
-    kept = [
-        Placed(
-            i,
-            item.spans[i],
-            origin_name(item.origins[i]),
-            TokenSpan(doc, int(placement.first[i]), int(placement.end[i]), label=rows[i][3]),
-            widened=not placement.strict[i],
-        )
-        for i in np.nonzero(placement.entity)[0].tolist()
-    ]
+    def order(p: Placed) -> tuple[int, int, int]:
+        return (-(p.span.end - p.span.start), p.span.start, p.index)
+
+    kept: list[Placed] = []
+    taken = bytearray(len(doc))
+    for candidates in (aligned, widened):
+        for placed in sorted(candidates, key=order):
+            t = placed.tokens
+            if not any(taken[t.start : t.end]):
+                kept.append(placed)
+                taken[t.start : t.end] = b"\x01" * (t.end - t.start)
+                if placed.widened:
+                    misaligned.append(
+                        _issue(item, placed.span, f"widened to whole tokens: {_where(t)}")
+                    )
+                continue
+            winner = next(
+                k.tokens for k in kept if k.tokens.start < t.end and t.start < k.tokens.end
+            )
+            if placed.widened:
+                misaligned.append(
+                    _issue(
+                        item,
+                        placed.span,
+                        f"left out: widened to {_where(t)}, it would overlap {_named(winner)}",
+                    )
+                )
+            else:
+                same = (winner.start_char, winner.end_char) == (t.start_char, t.end_char)
+                clash = "has the same characters as" if same else "overlaps"
+                overlapping.append(
+                    _issue(
+                        item,
+                        placed.span,
+                        f"left out: {clash} {_named(winner)}"
+                        " (kept: the longer span, then the earlier)",
+                    )
+                )
     kept.sort(key=lambda p: p.tokens.start)
+    report.misaligned.extend(sorted(misaligned, key=lambda i: (i.start, i.end)))
+    report.overlapping.extend(sorted(overlapping, key=lambda i: (i.start, i.end)))
     return kept
+
+
+def _issue(item: SourcedArticle, span: Span, resolution: str) -> SpanIssue:
+    text = item.article.text[span.start : span.end]
+    return SpanIssue(item.article.id, span.start, span.end, text, span.label, resolution)
+
+
+def _where(tokens: TokenSpan) -> str:
+    return f"{tokens.start_char}-{tokens.end_char} {tokens.text!r}"
+
+
+def _named(tokens: TokenSpan) -> str:
+    return f"{tokens.label_} {_where(tokens)}"
 
 
 def has_line_break(text: str) -> bool:

@@ -22,7 +22,7 @@ import numpy as np
 from annotator.core.exporters.base import FormatReport, SpanIssue
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    pass
 from annotator.core.exporters.spacy_ids import string_id
 
 
@@ -123,22 +123,6 @@ def tokens_of(texts: Sequence[str], cached: Sequence[tuple[np.ndarray, np.ndarra
         orths=merged(orths, new_orths),
         token_base=np.concatenate([[0], np.cumsum(counts)]),
         char_base=char_base,
-    )
-
-
-def doc_chunk(doc: Doc) -> ChunkTokens:
-    """The tokens of one Doc as a chunk of one article."""
-    from spacy.attrs import IDX, LENGTH, ORTH, SPACY
-
-    table = doc.to_array([IDX, LENGTH, SPACY, ORTH]).reshape(-1, 4)
-    starts = table[:, 0].astype(np.int64)
-    return ChunkTokens(
-        starts=starts,
-        ends=starts + table[:, 1].astype(np.int64),
-        spaces=table[:, 2].astype(bool),
-        orths=table[:, 3].astype(np.uint64),
-        token_base=np.array([0, len(doc)]),
-        char_base=np.array([0, len(doc.text)]),
     )
 
 
