@@ -40,11 +40,6 @@ def doc_tokens(doc: Doc) -> tuple[bytes, bytes]:
     return offsets.tobytes(), table[:, 3].astype("<u8").tobytes()
 
 
-def doc_offsets(doc: Doc) -> bytes:
-    """The token offsets of `doc_tokens`."""
-    return doc_tokens(doc)[0]
-
-
 class Tokenizer:
     """Makes token offsets: in this process, or in worker processes for big batches.
 

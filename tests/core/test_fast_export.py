@@ -22,7 +22,14 @@ from hypothesis import strategies as st
 from spacy.tokens import Doc, DocBin
 
 from annotator.core.exporters import base
-from annotator.core.exporters.docbin_writer import DocBinWriter, _Compressed, adler32_combine
+from annotator.core.exporters.docbin_writer import (
+    SPAN_BIN,
+    SPAN_RECORD,
+    DocBinWriter,
+    _Compressed,
+    adler32_combine,
+    one_group_bytes,
+)
 from annotator.core.exporters.spacy_docbin import ATTRS
 from annotator.core.exporters.user_data import UserData
 from annotator.core.importing import import_paths
@@ -97,13 +104,34 @@ def read(path: Path) -> list[Doc]:
     return list(DocBin().from_disk(path).get_docs(spacy.blank("fr").vocab))
 
 
+def as_arrays(writer: DocBinWriter, doc: Doc, words: list[str], user_data: dict) -> tuple:
+    """What the DocBin export hands the writer for `doc`."""
+    group = doc.spans["annotator"]
+    records = np.zeros(len(group), SPAN_RECORD)
+    records["bin"] = SPAN_BIN
+    for field, values in (("label", [s.label for s in group]), ("start", [s.start for s in group]),
+                          ("end", [s.end for s in group]),
+                          ("start_char", [s.start_char for s in group]),
+                          ("end_char", [s.end_char for s in group])):  # fmt: skip
+        records[field] = values
+    strings = set(words) | {s.label_ for s in group}
+    return (
+        doc.to_array(writer.attrs),
+        doc.to_array("SPACY").astype(bool),
+        [len(doc)],
+        strings,
+        [one_group_bytes(writer.packer, "annotator", records)],
+        [srsly.msgpack_dumps(user_data)],
+    )
+
+
 def test_docbin_writer_writes_what_docbin_writes(tmp_path: Path) -> None:
     docs = annotated_docs()
     theirs = DocBin(attrs=list(ATTRS), store_user_data=True)
     writer = DocBinWriter(tmp_path / "ours.spacy", ATTRS)
     for doc, words, user_data in docs:
         theirs.add(doc)
-        writer.add(doc, words, {"annotator": list(doc.spans["annotator"])}, user_data)
+        writer.add_arrays(*as_arrays(writer, doc, words, user_data))
     theirs.to_disk(tmp_path / "theirs.spacy")
     writer.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ours.spacy", "theirs.spacy"]

@@ -22,10 +22,10 @@ import struct
 import tempfile
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 import numpy as np
 import srsly
@@ -33,8 +33,7 @@ import srsly
 from annotator.core.exporters.spacy_ids import DOCBIN_VERSION, ORTH, SPACY
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
-    from spacy.tokens import Span as TokenSpan
+    pass
 
 # zlib's fastest level: the file is about a fifth larger than at the default
 # level 6, and written three times faster. zlib.decompress reads any level.
@@ -69,32 +68,6 @@ class DocBinWriter:
 
     def __len__(self) -> int:
         return len(self.lengths)
-
-    def add(
-        self,
-        doc: Doc,
-        words: Iterable[str],
-        span_groups: dict[str, list[TokenSpan]],
-        user_data: dict[str, Any],
-    ) -> None:
-        """Add `doc`, whose token texts are `words`, as if `doc.spans` held `span_groups`
-        and `doc.user_data` held `user_data`.
-
-        The strings DocBin.add collects token by token (text, tag, lemma, ...)
-        are the token texts and entity labels here, since the tokenizer sets
-        nothing else, plus the span labels.
-        """
-        pack = self.packer.pack
-        tokens = doc.to_array(self.attrs)
-        self._tokens.write(np.ascontiguousarray(tokens, dtype="uint64").tobytes())
-        self._spaces.write(doc.to_array(SPACY).astype(bool).tobytes())
-        self.lengths.append(len(doc))
-        self.strings.update(words)
-        self.strings.update(e.label_ for e in doc.ents)
-        for group in span_groups.values():
-            self.strings.update(span.label_ for span in group)
-        self._span_groups.write(pack(_span_groups_bytes(pack, span_groups)))
-        self._user_data.write(pack(pack(user_data)))
 
     def add_arrays(
         self,
@@ -236,28 +209,6 @@ class _Compressed:
     def finish(self) -> None:
         self._out.write(zlib.compressobj(LEVEL, zlib.DEFLATED, -15).flush(zlib.Z_FINISH))
         self._out.write(struct.pack(">I", self._adler))
-
-
-def _span_groups_bytes(pack: Callable[[Any], bytes], groups: dict[str, list[TokenSpan]]) -> bytes:
-    """What `doc.spans.to_bytes()` gives when `doc.spans` holds `groups` (spaCy 3.x)."""
-    if not groups:
-        return pack([])
-    found: dict[bytes, list[str]] = {}
-    for key, spans in groups.items():
-        group = pack(
-            {
-                "name": key,
-                "attrs": {},
-                "spans": [
-                    struct.pack(
-                        ">QQQllll", s.id, s.kb_id, s.label, s.start, s.end, s.start_char, s.end_char
-                    )
-                    for s in spans
-                ],
-            }
-        )
-        found.setdefault(group, []).append(key)
-    return pack(found)
 
 
 # A span of a span group as `SpanGroup.to_bytes` packs it: a msgpack bin of 40 bytes

@@ -6,10 +6,7 @@ in the event log, with `before`/`after` states that undo can write back.
 
 from __future__ import annotations
 
-import functools
-import itertools
 import json
-import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -24,12 +21,10 @@ from annotator.core.records import (
 )
 from annotator.core.store.connection import now
 from annotator.core.store.events import Change, Encoded
+from annotator.core.store.imported_rows import ENCODER, ImportedRows
 
 if TYPE_CHECKING:
     from annotator.core.store.store import Store
-
-# One encoder for bulk writes: json.dumps with options builds a new one a call.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 _ANNOTATION_COLUMNS = (
     "id",
@@ -181,7 +176,7 @@ class Annotations:
             # By article: the index on articles fills in its order.
             pairs = sorted([*((i, known[i]) for i in wanted if i in known), *read])
             before = self._store.statuses._states(annotator_id, [i for i, _ in pairs])
-            rows = _ImportRows(annotator_id, now(), self._last_id())
+            rows = ImportedRows(annotator_id, now(), self._last_id())
             states: list[dict[str, Any]] = []
             changes: list[Change] = []
             for article_id, text in pairs:
@@ -199,7 +194,7 @@ class Annotations:
                 states.append(after)
                 key = f"{annotator_id}/{article_id}"
                 # {"status": after, "annotations": logged}, as the log encodes it (sorted keys)
-                state = Encoded(f'{{"annotations": {logged}, "status": {_ENCODER.encode(after)}}}')
+                state = Encoded(f'{{"annotations": {logged}, "status": {ENCODER.encode(after)}}}')
                 changes.append(
                     Change("annotations.import", article_id, key, before.get(article_id), state)
                 )
@@ -422,59 +417,6 @@ def _check_span(article_id: str, text: str, span: Span) -> None:
         raise InvalidSpan(f"article {article_id}: a span needs a label")
 
 
-class _ImportRows:
-    """Rows of imported annotations, numbered on from the last id, and their log entries.
-
-    300k spans in an import: a row is a tuple of what differs from row to row
-    (the columns all share are bound once a statement), and the log entry is
-    built as JSON text along with it, not encoded again from objects.
-    """
-
-    def __init__(self, annotator_id: int, stamp: str, last_id: int) -> None:
-        self.annotator_id = annotator_id
-        self.stamp = stamp
-        self.last_id = last_id
-        self.rows: list[tuple[int, str, int, int, str, str]] = []
-        self._labels: dict[str, str] = {}  # label -> as JSON
-
-    def add(self, article_id: str, spans: Sequence[SpanTuple]) -> str:
-        """Add an article's spans; returns them as logged: [id, start, end, label, attrs] lists."""
-        rows, labels = self.rows, self._labels
-        next_id = self.last_id
-        logged = []
-        for start, end, label, attrs in spans:
-            next_id += 1
-            stored = _attrs(attrs)
-            quoted = labels.get(label) or labels.setdefault(label, _ENCODER.encode(label))
-            rows.append((next_id, article_id, start, end, label, stored))
-            logged.append(f"[{next_id}, {start}, {end}, {quoted}, {stored}]")
-        self.last_id = next_id
-        return "[" + ", ".join(logged) + "]"
-
-    def insert(self, conn: sqlite3.Connection) -> None:
-        shared = [self.annotator_id, Origin.IMPORTED.value, self.stamp]
-        for i in range(0, len(self.rows), _ROWS_A_STATEMENT):
-            chunk = self.rows[i : i + _ROWS_A_STATEMENT]
-            conn.execute(_import_sql(len(chunk)), [*shared, *itertools.chain.from_iterable(chunk)])
-
-
-# Imported rows a statement: ?1-?3 the shared columns, then six parameters a row, within
-# the 999 parameters an SQLite statement could take before 3.32.
-_ROWS_A_STATEMENT = (999 - 3) // 6
-
-
-@functools.cache
-def _import_sql(rows: int) -> str:
-    values = ", ".join(
-        f"(?{k}, ?{k + 1}, ?{k + 2}, ?{k + 3}, ?{k + 4}, ?{k + 5}, ?1, ?2, ?3, ?3)"
-        for k in range(4, 4 + 6 * rows, 6)
-    )
-    return (
-        'INSERT INTO annotations (id, article_id, start, "end", label, attrs, annotator_id,'
-        f" origin, created_at, updated_at) VALUES {values}"
-    )
-
-
 def _rows(spans: Sequence[Span] | Sequence[SpanTuple]) -> list[SpanTuple]:
     """Spans as `SpanTuple` tuples."""
     return [
@@ -494,11 +436,6 @@ def _check_spans(article_id: str, text: str, spans: Sequence[SpanTuple]) -> None
             or not label.strip()
         ):
             _check_span(article_id, text, Span(start, end, label, attrs))
-
-
-def _attrs(attrs: dict[str, Any]) -> str:
-    """Attributes as stored; most spans have none (bulk imports: no encoding for them)."""
-    return _ENCODER.encode(attrs) if attrs else "{}"
 
 
 def _span(state: dict[str, Any]) -> Span:
