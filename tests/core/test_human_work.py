@@ -190,3 +190,42 @@ def test_importing_many_spans_numbers_them_on_and_checks_each(store: Store, arti
     with pytest.raises(InvalidSpan, match="white space"):
         store.annotations.import_spans("dave", article, [MACRON, Span(14, 16, "PER")])
     assert store.annotations.for_article(article, "dave") == []
+
+
+def _vm_steps(store: Store, action) -> int:  # type: ignore[no-untyped-def]
+    """SQLite virtual machine steps (in hundreds) that `action` takes: work, not time."""
+    steps = [0]
+
+    def count() -> int:
+        steps[0] += 1
+        return 0
+
+    store.db.conn.set_progress_handler(count, 100)
+    try:
+        action()
+    finally:
+        store.db.conn.set_progress_handler(None, 100)
+    return steps[0]
+
+
+def test_accepting_reads_only_this_articles_work_not_all_of_the_annotators(
+    store: Store, suggested: list
+) -> None:
+    def accept() -> None:
+        assert len(store.annotations.accept_all("alice", suggested)) == 3
+
+    alone = _vm_steps(store, accept)
+    store.events.undo("alice")
+    # Alice then has 20,000 annotations on 2,000 other articles.
+    others = {}
+    for k in range(2000):
+        text = f"Article {k} : la mairie de Lyon a voté {k} euros."
+        aid = article_id(text)
+        store.articles.add([NewArticle(aid, None, text, f"{k}.txt", {}, 9)])
+        lyon = text.index("Lyon")
+        others[aid] = [Span(0, 7, "MISC")] * 5 + [Span(lyon, lyon + 4, "LOC")] * 5
+    store.annotations.import_many("alice", others)
+    busy = _vm_steps(store, accept)
+    # Deeper indexes cost a few steps more; the old check read all 20,000
+    # annotations for each suggestion (3,000 hundred steps more).
+    assert busy < alone + 50, (alone, busy)

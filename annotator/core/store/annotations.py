@@ -103,7 +103,7 @@ class Annotations:
             changes: list[Change] = []
             ids = []
             for suggestion in suggestions:
-                if self._decided(annotator_id, suggestion.id):
+                if self._decided(annotator_id, suggestion):
                     continue
                 state = self._insert(
                     annotator_id,
@@ -314,12 +314,15 @@ class Annotations:
             db.execute("SELECT coalesce(max(id), 0) FROM annotations").fetchone()[0],
         )
 
-    def _decided(self, annotator_id: int, suggestion_id: int) -> bool:
+    def _decided(self, annotator_id: int, suggestion: Suggestion) -> bool:
+        # By article too: on the annotator alone SQLite read all their annotations
+        # (0.2 s an accepted suggestion for someone with 300k of them).
         return (
             self._store.db.execute(
-                "SELECT 1 FROM annotations WHERE annotator_id = ? AND suggestion_id = ?"
+                "SELECT 1 FROM annotations WHERE article_id = ? AND annotator_id = ?"
+                " AND suggestion_id = ?"
                 " UNION ALL SELECT 1 FROM rejections WHERE annotator_id = ? AND suggestion_id = ?",
-                [annotator_id, suggestion_id, annotator_id, suggestion_id],
+                [suggestion.article_id, annotator_id, suggestion.id, annotator_id, suggestion.id],
             ).fetchone()
             is not None
         )
