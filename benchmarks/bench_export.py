@@ -162,30 +162,23 @@ def _limit_memory(max_gb: float) -> None:
 
 
 # Stages of each run, in the order shown, with their depth (1: part of the row above).
-_READING = [
-    ("reading the store (`sourced_articles`)", 0),
-    ("store: articles", 1),
-    ("store: spans", 1),
-    ("store: status", 1),
-]
-_TOKENS = [
-    ("token offsets, from the cache or the tokenizer (`article_tokens`)", 0),
-    ("tokens from offsets (`words_and_spaces`)", 0),
-]
 _ROWS = [
     ("reading the store (`sourced_rows`)", 0),
     ("store: articles", 1),
     ("store: spans", 1),
     ("store: status", 1),
 ]
+_ARRAYS = [
+    ("reader thread, alongside the rest: the store (`sourced_rows`)", 0),
+    ("store: articles", 1),
+    ("store: spans", 1),
+    ("token offsets and ORTH ids from the cache (`token_arrays`)", 0),
+    ("tokens of a chunk, white space included (`tokens_of`)", 0),
+    ("spans placed on tokens (`place`)", 0),
+]
 STAGES: dict[str, list[tuple[str, int]]] = {
     "spacy_cold": [
-        ("reader thread, alongside the rest: the store (`sourced_rows`)", 0),
-        ("store: articles", 1),
-        ("store: spans", 1),
-        ("reader thread: token offsets and ORTH ids (`token_arrays`)", 0),
-        ("tokens of a chunk, white space included (`tokens_of`)", 0),
-        ("spans placed on tokens (`place`)", 0),
+        *_ARRAYS,
         ("entity columns (`_entities`)", 0),
         ("span groups (`_group_records`, `one_group_bytes`)", 0),
         ("strings new to a file (`new_strings`)", 0),
@@ -194,11 +187,10 @@ STAGES: dict[str, list[tuple[str, int]]] = {
         ("`DocBinWriter.close` (compress, write)", 0),
     ],
     "prodigy": [
-        *_READING,
-        *_TOKENS,
-        ("one task (`prodigy_task`)", 0),
-        ("spans to entities (`place_spans`)", 1),
-        ("`json.dumps`", 0),
+        *_ARRAYS,
+        ("tokens as JSON text (`_tokens`)", 0),
+        ("entities as JSON text (`_spans`)", 0),
+        ("the task lines (`_line`)", 0),
     ],
     "jsonl": [
         *_ROWS,
@@ -219,34 +211,33 @@ STAGES["spacy"] = STAGES["spacy_cold"]
 
 def _export_stages(kind: str, stages: Stages) -> None:
     """Time the parts of an export by wrapping the functions it calls (no profiler)."""
-    import annotator.core.exporters.common as common
     import annotator.core.store.batches as batches
 
     stages.wrap(batches, "articles", "store: articles")
     stages.wrap(batches, "annotated", "store: spans")
     stages.wrap(batches, "statuses", "store: status")
-    stages.wrap(common, "article_tokens", _TOKENS[0][0])
-    stages.wrap(common, "words_and_spaces", _TOKENS[1][0])
     if kind == "jsonl":
         import annotator.core.exporters.jsonl as jsonl
 
         stages.wrap_iter(jsonl, "sourced_rows", _ROWS[0][0])
         stages.wrap(jsonl, "_line", "one line (`_line`)")
-    elif kind == "prodigy":
-        import annotator.core.exporters.prodigy_jsonl as prodigy
-
-        stages.wrap_iter(prodigy, "sourced_articles", _READING[0][0])
-        stages.wrap(prodigy, "place_spans", "spans to entities (`place_spans`)")
-        stages.wrap(prodigy, "prodigy_task", "one task (`prodigy_task`)")
-        stages.wrap(prodigy.json, "dumps", "`json.dumps`")
     else:
+        import annotator.core.exporters.chunks as chunks
+        import annotator.core.exporters.prodigy_jsonl as prodigy
         import annotator.core.exporters.spacy_docbin as docbin
 
-        keys = [key for key, _ in STAGES["spacy"]]
-        stages.wrap_iter(docbin, "sourced_rows", keys[0])
-        stages.wrap(docbin, "token_arrays", keys[3])
-        for i, name in enumerate(("tokens_of", "place", "_entities", "_group_records"), 4):
-            stages.wrap(docbin, name, keys[i])
+        module = prodigy if kind == "prodigy" else docbin
+        keys = [key for key, _ in STAGES[kind]]
+        stages.wrap_iter(chunks, "sourced_rows", keys[0])
+        stages.wrap(module, "token_arrays", keys[3])
+        stages.wrap(module, "tokens_of", keys[4])
+        stages.wrap(module, "place", keys[5])
+        if kind == "prodigy":
+            for i, name in enumerate(("_tokens", "_spans", "_line"), 6):
+                stages.wrap(prodigy, name, keys[i])
+            return
+        stages.wrap(docbin, "_entities", keys[6])
+        stages.wrap(docbin, "_group_records", keys[7])
         stages.wrap(docbin, "one_group_bytes", keys[7])
         stages.wrap(docbin._Split, "new_strings", keys[8])
         stages.wrap(docbin.UserData, "spans", keys[9])

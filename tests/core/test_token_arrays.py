@@ -25,7 +25,7 @@ from spacy.tokens import Doc, DocBin
 from spacy.tokens import Span as TokenSpan
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.exporters import spacy_docbin, spacy_ids
+from annotator.core.exporters import chunks, spacy_ids
 from annotator.core.exporters.base import FormatReport, SourcedArticle, sourced_articles
 from annotator.core.exporters.common import Placed, origin_name, place_spans, read_ahead
 from annotator.core.exporters.spacy_docbin import export_spacy
@@ -213,7 +213,7 @@ def test_the_docbin_export_holds_the_tokenizers_docs_with_the_placed_spans(
 
     # A chunk of one article, and a token cache without ORTH ids (kept before they
     # were), give the same files.
-    monkeypatch.setattr(spacy_docbin, "TOKEN_CHUNK", 1)
+    monkeypatch.setattr(chunks, "TOKEN_CHUNK", 1)
     store.db.execute("UPDATE article_tokens SET orths = NULL")
     export_spacy(store, tmp_path / "two", source="alice", split=(0.5, 0.5, 0))
     assert docbin_contents(tmp_path / "two") == contents

@@ -11,22 +11,19 @@ from __future__ import annotations
 import hashlib
 import itertools
 import operator
-import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
 
 from annotator.core.collector import old_objects_left_alone
 from annotator.core.errors import AnnotatorError, Cancelled
-from annotator.core.exporters.base import FormatReport, SourcedRows, sourced_rows
+from annotator.core.exporters.base import FormatReport, SourcedRows
+from annotator.core.exporters.chunks import source_chunks
 from annotator.core.exporters.common import (
     SPAN_GROUP,
-    TOKEN_CHUNK,
     check_cancelled,
-    read_ahead,
     staged_directory,
 )
 from annotator.core.exporters.docbin_writer import (
@@ -48,11 +45,10 @@ from annotator.core.exporters.token_arrays import ChunkTokens, Placement, place,
 from annotator.core.exporters.user_data import UserData
 from annotator.core.progress import CancelCheck, ProgressCallback
 from annotator.core.store import Store
-from annotator.core.token_cache import Tokenizer, missing_tokens, token_arrays
+from annotator.core.token_cache import token_arrays
 
 SPLITS: tuple[str, ...] = ("train", "dev", "test")
 ATTRS = (ORTH, ENT_IOB, ENT_TYPE)  # what a Doc from the blank tokenizer holds
-T = TypeVar("T")
 
 
 def split_of(key: str, seed: int, split: Sequence[float]) -> str:
@@ -136,10 +132,7 @@ def export_spacy(
             writers = {name: _Split(folder / f"{name}.spacy") for name in names}
             user_data = UserData()
             try:
-                chunks = read_ahead(
-                    lambda: _chunks(store.path, source, status, progress, cancelled)
-                )
-                for chunk in chunks:
+                for chunk in source_chunks(store.path, source, status, progress, cancelled):
                     check_cancelled(cancelled)
                     cached = token_arrays(store, [i.article.id for i in chunk])
                     split = {
@@ -160,30 +153,6 @@ def export_spacy(
     except Cancelled:
         report.cancelled, report.files = True, []
     return report
-
-
-def _chunks(
-    path: Path,
-    source: str,
-    status: str,
-    progress: ProgressCallback | None,
-    cancelled: CancelCheck | None,
-) -> Iterator[list[SourcedRows]]:
-    """The articles of the source a chunk at a time, from a Store of its own: this runs in
-    the reader thread (`read_ahead`). Articles never tokenised are tokenised here first,
-    so the writing thread then only reads the token cache (reading it here too would
-    leave that thread waiting for this one)."""
-    store = Store.open(path)
-    try:
-        with Tokenizer(processes=os.cpu_count() or 1) as tokenizer:
-            items = sourced_rows(store, source, status=status, progress=progress,
-                                 cancelled=cancelled)  # fmt: skip
-            for chunk in _batched(items, TOKEN_CHUNK):
-                ids = [i.article.id for i in chunk]
-                missing_tokens(store, ids, cancelled=cancelled, tokenizer=tokenizer)
-                yield chunk
-    finally:
-        store.close()
 
 
 @dataclass
@@ -299,10 +268,3 @@ def _group_records(
     records["start_char"] = tokens.starts[first] - tokens.char_base[article]
     records["end_char"] = tokens.ends[np.maximum(end - 1, 0)] - tokens.char_base[article]
     return [records[a:b][covered[a:b]] for a, b in itertools.pairwise(span_base.tolist())]
-
-
-def _batched(items: Iterable[T], n: int) -> Iterator[list[T]]:
-    """Lists of `n` items (the last one shorter); itertools.batched from Python 3.12."""
-    iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, n)):
-        yield chunk
