@@ -36,7 +36,6 @@ import hashlib
 import json
 import os
 import random
-import re
 import shutil
 import subprocess
 import sys
@@ -46,6 +45,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from agreement_data import ANNOTATORS, SPANS_VERSION, team_versions
+from agreement_report import END, MEASURE_STAGES, START, TARGET_SIZE, render
 from common import (
     OUT,
     REPORT,
@@ -55,90 +56,15 @@ from common import (
     generated_input,
     machine,
     machine_busy_seconds,
-    measured_on,
     peak_mb,
     rss_mb,
     run_child,
     run_on_snapshot,
     save_profile,
-    verdict,
     write_section,
 )
 
 CODE = OUT / "code-agreement"  # the copy of annotator/ that the children import
-START, END = "<!-- bench_agreement:start -->", "<!-- bench_agreement:end -->"
-ANNOTATORS = ("ana", "ben", "chloe")
-TARGET_SECONDS = 5.0  # team_agreement + to_json, 10k articles × 3 annotators
-TARGET_SIZE = 10_000
-
-# How each annotator's version departs from the shared spans of an article.
-SPANS_PER_ARTICLE = 30
-SHIFTED = 0.07  # one boundary moved by a word
-RELABELLED = 0.05
-MISSED = 0.06
-EXTRA_CANDIDATES = 3  # spans only some annotators mark: each takes each with EXTRA_ODDS
-EXTRA_ODDS = 0.35
-LABEL_WEIGHTS = {"PER": 3, "ORG": 3, "LOC": 3, "MISC": 1, "FIGURE": 3, "DATE": 2}
-_WORD = re.compile(r"\w+(?:[-’']\w+)*")
-SPANS_VERSION = "1"  # change when team_versions changes, so templates are rebuilt
-
-
-# -- the annotators' work ---------------------------------------------------------------
-
-
-def team_versions(
-    rng: random.Random, text: str, count: int = SPANS_PER_ARTICLE, kinds: Counter | None = None
-) -> dict[str, list[Any]]:
-    """Each annotator's spans over `text`: `count` shared ones, each annotator departing.
-
-    Spans lie on words picked four words apart, so a span may grow by a word
-    on either side without touching another pick: an annotator's own spans
-    never overlap. A third of the shared spans cover two words. Per annotator
-    and shared span: 7% one boundary moved by a word, 5% another label, 6%
-    missing, else the same; and each of 3 extra candidates is marked by each
-    annotator with odds 0.35 (so an extra is often marked by one or two of the
-    three). FIGURE spans carry a `value` attribute, as the recognizers give.
-    """
-    from annotator.core.records import Span
-
-    kinds = Counter() if kinds is None else kinds
-    labels, weights = list(LABEL_WEIGHTS), list(LABEL_WEIGHTS.values())
-    words = [m.span() for m in _WORD.finditer(text)]
-    slots = range(1, len(words) - 3, 4)
-    picks = rng.sample(slots, min(count + EXTRA_CANDIDATES, len(slots)))
-    shared, extras = sorted(picks[:count]), sorted(picks[count:])
-
-    def span(first: int, last: int, label: str) -> Any:
-        attrs = {"value": rng.randrange(1, 10_000)} if label == "FIGURE" else {}
-        return Span(words[first][0], words[last][1], label, attrs)
-
-    base = [(i, i + (rng.random() < 0.3), rng.choices(labels, weights)[0]) for i in shared]
-    versions: dict[str, list[Any]] = {}
-    for name in ANNOTATORS:
-        mine = []
-        for first, last, label in base:
-            draw = rng.random()
-            if draw < SHIFTED:
-                kinds["shifted"] += 1
-                moves = [(first - 1, last), (first, last + 1)]
-                if last > first:
-                    moves.append((first, first))
-                first, last = rng.choice(moves)
-            elif draw < SHIFTED + RELABELLED:
-                kinds["relabelled"] += 1
-                label = rng.choice([x for x in labels if x != label])
-            elif draw < SHIFTED + RELABELLED + MISSED:
-                kinds["missed"] += 1
-                continue
-            else:
-                kinds["same"] += 1
-            mine.append(span(first, last, label))
-        for i in extras:
-            if rng.random() < EXTRA_ODDS:
-                kinds["extra"] += 1
-                mine.append(span(i, i, rng.choices(labels, weights)[0]))
-        versions[name] = sorted(mine, key=lambda s: (s.start, s.end))
-    return versions
 
 
 # -- children: each measured run in its own process -------------------------------------
@@ -244,10 +170,7 @@ def child_ours(db: Path) -> dict[str, Any]:
     stages.wrap(store, "spans_by_article")
     stages.wrap(store.articles, "tokens", "read cached token offsets")
     stages.wrap(store.articles, "save_tokens", "save token offsets")
-    for name in (
-        "build_corpus", "pair_scores", "token_labels", "coding_agreement",
-        "corpus_unitizing_alpha", "_tokens_by_label", "disagreements",
-    ):
+    for name in MEASURE_STAGES:
         stages.wrap(measures, name)
     cached_before = store.db.execute("SELECT count(*) FROM article_tokens").fetchone()[0]
     report = team.team_agreement(store)
@@ -281,9 +204,7 @@ def child_ours(db: Path) -> dict[str, Any]:
         "fleiss_kappa": tokens.fleiss_kappa,
         "krippendorff_alpha": tokens.krippendorff_alpha,
         "strict_f1": {f"{a}-{b}": report.span_scores(a, b).micro.f1 for a, b in pairs},
-        "lenient_f1": {
-            f"{a}-{b}": report.span_scores(a, b, "lenient").micro.f1 for a, b in pairs
-        },
+        "lenient_f1": {f"{a}-{b}": report.span_scores(a, b, "lenient").micro.f1 for a, b in pairs},
         "unitizing_alpha": report.unitizing.alpha,
         "disagreements": len(data["disagreements"]),
         "rss_before_mb": rss_before,
@@ -340,9 +261,7 @@ def child_baseline(db: Path) -> dict[str, Any]:
     spans = store.spans_by_article(ids, ANNOTATORS)
     texts = dict(store.articles.texts(ids))
     store.close()
-    data = AgreementInput(
-        tuple(ArticleInput(i, texts[i], tokens[i], spans[i]) for i in ids)
-    )
+    data = AgreementInput(tuple(ArticleInput(i, texts[i], tokens[i], spans[i]) for i in ids))
     with collector_paused():
         corpus = build_corpus(data, ANNOTATORS)
     del data, spans, texts, tokens
@@ -366,15 +285,15 @@ def child_baseline(db: Path) -> dict[str, Any]:
     reliability = np.stack([codes[name] for name in ANNOTATORS])
     began = time.perf_counter()
     alpha = krippendorff.alpha(
-        reliability_data=reliability, level_of_measurement="nominal",
+        reliability_data=reliability,
+        level_of_measurement="nominal",
         value_domain=list(range(categories)),
     )
     out["krippendorff_seconds"] = time.perf_counter() - began
     out["krippendorff_alpha"] = float(alpha)
     out["ours_token_seconds"] = ours_seconds
     out["ours_cohen_kappa"] = {
-        f"{a}-{b}": ours.kappa(a, b)
-        for i, a in enumerate(ANNOTATORS) for b in ANNOTATORS[i + 1 :]
+        f"{a}-{b}": ours.kappa(a, b) for i, a in enumerate(ANNOTATORS) for b in ANNOTATORS[i + 1 :]
     }
     out["ours_krippendorff_alpha"] = ours.krippendorff_alpha
     out["peak_mb"] = peak_mb()
@@ -413,8 +332,7 @@ def _copy(template: Path, db: Path) -> None:
 def _template(source: Path, seed: int) -> Path:
     """The database with the three annotators' work, built once per input and schema."""
     schema = hashlib.sha256(
-        (CODE / "annotator" / "core" / "store" / "schema.py").read_bytes()
-        + SPANS_VERSION.encode()
+        (CODE / "annotator" / "core" / "store" / "schema.py").read_bytes() + SPANS_VERSION.encode()
     ).hexdigest()[:8]
     template = OUT / f"agreement-{source.stem}-{schema}.db"
     info = template.with_suffix(".json")
@@ -422,9 +340,12 @@ def _template(source: Path, seed: int) -> Path:
         print(f"  building {template.name} (import + 3 annotators' spans)", flush=True)
         result = _run_child("prepare", str(source), str(template), str(seed))
         info.write_text(json.dumps(result, indent=2))
-        print(f"  imported {result['articles']:,} articles in {result['import_seconds']:.1f} s,"
-              f" {result['spans']:,} spans for {result['article_annotations']:,}"
-              f" article-annotations in {result['spans_seconds']:.1f} s", flush=True)
+        print(
+            f"  imported {result['articles']:,} articles in {result['import_seconds']:.1f} s,"
+            f" {result['spans']:,} spans for {result['article_annotations']:,}"
+            f" article-annotations in {result['spans_seconds']:.1f} s",
+            flush=True,
+        )
     return template
 
 
@@ -455,8 +376,11 @@ def run(args: argparse.Namespace, code: str) -> int:
     print(json.dumps(results["machine"]), flush=True)
 
     def show(name: str, r: dict[str, Any]) -> None:
-        print(f"  {name:<10} {r['seconds']:6.2f} s  cpu {r['cpu_seconds']:6.2f} s"
-              f"  peak {r['peak_mb']:5.0f} MB", flush=True)
+        print(
+            f"  {name:<10} {r['seconds']:6.2f} s  cpu {r['cpu_seconds']:6.2f} s"
+            f"  peak {r['peak_mb']:5.0f} MB",
+            flush=True,
+        )
 
     first, warm, cli_first, cli_warm = [], [], [], []
     for _ in range(args.repeat):
@@ -482,9 +406,12 @@ def run(args: argparse.Namespace, code: str) -> int:
     for key in ("sklearn_seconds", "krippendorff_seconds", "ours_token_seconds"):
         results["baseline"][f"best_{key}"] = min(r[key] for r in baseline)
     b = results["baseline"]
-    print(f"  sklearn 3 pairs {b['best_sklearn_seconds']:.2f} s, krippendorff"
-          f" {b['best_krippendorff_seconds']:.2f} s, ours (token coefficients)"
-          f" {b['best_ours_token_seconds']:.3f} s", flush=True)
+    print(
+        f"  sklearn 3 pairs {b['best_sklearn_seconds']:.2f} s, krippendorff"
+        f" {b['best_krippendorff_seconds']:.2f} s, ours (token coefficients)"
+        f" {b['best_ours_token_seconds']:.3f} s",
+        flush=True,
+    )
     fresh_db(db)
     (OUT / "bench_agreement.json").write_text(json.dumps(results, indent=2))
     section = render(results)
@@ -496,176 +423,24 @@ def run(args: argparse.Namespace, code: str) -> int:
     return 0
 
 
-# -- the report -------------------------------------------------------------------------
-
-
-def _s(x: float) -> str:
-    return f"{x:.2f} s"
-
-
-def _runs(r: dict[str, Any]) -> str:
-    return ", ".join(f"{x:.2f}" for x in r["all_seconds"])
-
-
-def _stage_rows(r: dict[str, Any]) -> list[tuple[str, float]]:
-    """Where a run's time went: store reading, tokenizing, each measure, to_json."""
-    st = r["stages"]
-    tokens = st.get("article_tokens", 0.0)
-    cached = st.get("read cached token offsets", 0.0)
-    saved = st.get("save token offsets", 0.0)
-    measures = st.get("agreement", 0.0)
-    named = ("default_annotators", "finished_by_all", "article_tokens", "spans_by_article",
-             "agreement")
-    rest = r["team_agreement_seconds"] - sum(st.get(k, 0.0) for k in named)
-    inner = ("build_corpus", "pair_scores", "token_labels", "coding_agreement",
-             "corpus_unitizing_alpha", "_tokens_by_label", "disagreements")
-    version = st.get("tokenizer_name", 0.0)
-    rows = [
-        ("`Store.open` + `import annotator.core.team_agreement`",
-         r["open_seconds"] + r["import_seconds"]),
-        ("store: who finished what (`default_annotators`, `finished_by_all`)",
-         st.get("default_annotators", 0.0) + st.get("finished_by_all", 0.0)),
-        ("`import spacy` to name the tokenizer (`token_cache.tokenizer_name`)", version),
-        ("store: cached token offsets read", cached),
-        ("tokenizing: `spacy.blank('fr')`, `nlp.pipe`, offsets to arrays, saved to the cache",
-         tokens - cached - version),
-        ("  of which saving the offsets", saved),
-        ("store: spans (`spans_by_article`)", st.get("spans_by_article", 0.0)),
-        ("store: texts + building the input", rest),
-        ("measures (`agreement()`)", measures),
-    ]
-    labels = {
-        "build_corpus": "columns (`build_corpus`)",
-        "pair_scores": "span F1, strict and lenient (`pair_scores`)",
-        "token_labels": "token labels (`token_labels`)",
-        "coding_agreement": "κ, Fleiss, α overall and per article (`coding_agreement`)",
-        "corpus_unitizing_alpha": "unitizing α (`corpus_unitizing_alpha`)",
-        "_tokens_by_label": "token agreement per label (`_tokens_by_label`)",
-        "disagreements": "disagreement list (`disagreements`)",
-    }
-    rows += [(f"  {labels[k]}", st.get(k, 0.0)) for k in inner]
-    rows.append(("`report.to_json()`", r["to_json_seconds"]))
-    return rows
-
-
-def render(results: dict[str, Any]) -> str:
-    m, prep = results["machine"], results["prepare"]
-    first, warm = results["first"], results["warm"]
-    cli_first, cli_warm, base = results["cli_first"], results["cli_warm"], results["baseline"]
-    n = prep["articles"]
-    per = prep["spans"] / prep["article_annotations"]
-    kinds = prep["kinds"]
-    decided = sum(kinds.get(k, 0) for k in ("same", "shifted", "relabelled", "missed"))
-    share = {k: kinds.get(k, 0) / decided for k in ("same", "shifted", "relabelled", "missed")}
-    big = n >= TARGET_SIZE
-    target = f"< {TARGET_SECONDS:.0f} s"
-
-    def tgt(r: dict[str, Any]) -> str:
-        return f"{target}: {verdict(r['seconds'] < TARGET_SECONDS)}" if big else ""
-
-    def load(r: dict[str, Any]) -> str:
-        return f"{r['cpu_seconds'] / r['seconds']:.0%}"
-
-    lines = [
-        START,
-        "## Agreement (`benchmarks/bench_agreement.py`)",
-        "",
-        measured_on(m, results["command"]),
-        "",
-        f"{n:,} generated articles ({results['first']['tokens']:,} tokens), each done by 3"
-        f" annotators with {per:.1f} spans each on average ({prep['spans']:,} spans, stored with"
-        " `store.annotations.import_spans`): per annotator and shared span,"
-        f" {share['same']:.0%} the same, {share['shifted']:.0%} one boundary moved by a word,"
-        f" {share['relabelled']:.0%} another label, {share['missed']:.0%} missing, plus"
-        f" {kinds.get('extra', 0) / prep['article_annotations']:.2f} extra spans an article"
-        f" (some marked by one or two of the three). Labels found: {', '.join(first['labels'])}."
-        " *Ours*: a fresh process timing `Store.open`, `from annotator.core.team_agreement import"
-        " team_agreement`, `team_agreement(store)` (every measure: span F1 strict and lenient"
-        " for each pair, Cohen's κ, Fleiss' κ and Krippendorff's α over tokens, overall, per"
-        " label and per article, unitizing α, the disagreement list) and `report.to_json()`."
-        " *First run*: on a fresh copy of the database, so every article is tokenized"
-        " (`spacy.blank('fr')`) and the offsets cached in the store; *warm*: the next run."
-        f" Best of {len(first['all_seconds'])} runs (all runs listed). CPU / wall under 100%:"
-        " the machine was busy with something else.",
-        "",
-        "| Run | Wall time | All runs (s) | CPU / wall | Peak memory | Target |",
-        "| --- | ---: | --- | ---: | ---: | --- |",
-        f"| First run (tokenizes {n:,} articles) | {_s(first['seconds'])} | {_runs(first)}"
-        f" | {load(first)} | {first['peak_mb']:,.0f} MB | {tgt(first)} |",
-        f"| Warm run (token offsets cached) | {_s(warm['seconds'])} | {_runs(warm)}"
-        f" | {load(warm)} | {warm['peak_mb']:,.0f} MB | {tgt(warm)} |",
-        f"| `annotator agreement --json` (subprocess), first run | {_s(cli_first['seconds'])}"
-        f" | {_runs(cli_first)} | {load(cli_first)} | {cli_first['peak_mb']:,.0f} MB | |",
-        f"| `annotator agreement --json` (subprocess), warm | {_s(cli_warm['seconds'])}"
-        f" | {_runs(cli_warm)} | {load(cli_warm)} | {cli_warm['peak_mb']:,.0f} MB | |",
-        "",
-        f"The command prints {cli_warm['json_bytes'] / 1e6:,.1f} MB of JSON"
-        f" ({first['disagreements']:,} disagreements listed); `json.dumps(..., indent=1)` of the"
-        f" report took {_s(warm['dumps_seconds'])} in the warm run (not in *Ours*). Peak memory"
-        f" is `ru_maxrss`; the interpreter held {warm['rss_before_mb']:.0f} MB before opening the"
-        " store.",
-        "",
-        "Where the time goes (from wrapping the functions `team_agreement` calls):",
-        "",
-        "| Stage | First run | Warm run |",
-        "| --- | ---: | ---: |",
-    ]
-    for (name, a), (_, b) in zip(_stage_rows(first), _stage_rows(warm), strict=True):
-        lines.append(f"| {name} | {_s(a)} | {_s(b)} |")
-    lines.append(f"| **Total** | {_s(first['seconds'])} | {_s(warm['seconds'])} |")
-    pairs = list(base["sklearn_cohen_kappa"])
-    kappas = ", ".join(f"{base['sklearn_cohen_kappa'][p]:.4f}" for p in pairs)
-    same_k = max(abs(base["sklearn_cohen_kappa"][p] - base["ours_cohen_kappa"][p]) for p in pairs)
-    same_a = abs(base["krippendorff_alpha"] - base["ours_krippendorff_alpha"])
-    lines += [
-        "",
-        f"Baseline, for context: the libraries on the same {base['tokens']:,}-token label"
-        " arrays (one code per token: O or a label; built untimed from the warm database), in"
-        " one process:",
-        "",
-        "| Computation | Time | Result |",
-        "| --- | ---: | --- |",
-        f"| scikit-learn `cohen_kappa_score`, the 3 pairs | {_s(base['best_sklearn_seconds'])}"
-        f" | κ {kappas} |",
-        f"| `krippendorff.alpha` (nominal, 3 annotators) | {_s(base['best_krippendorff_seconds'])}"
-        f" | α {base['krippendorff_alpha']:.4f} |",
-        f"| Ours, the same coefficients (`coding_agreement`: κ for 3 pairs, Fleiss' κ, α,"
-        f" overall and for each of the {n:,} articles) | {_s(base['best_ours_token_seconds'])}"
-        f" | largest difference to the libraries: κ {same_k:.1e}, α {same_a:.1e} |",
-        "",
-        f"That process peaked at {base['peak_mb'] / 1024:,.1f} GB (`krippendorff.alpha`; it held"
-        f" {base['rss_before_mb']:,.0f} MB with the arrays before the libraries ran).",
-        "",
-        "The libraries compute one number each from ready arrays; ours reads the store and"
-        " computes all the measures above. For the record, span F1 (strict / lenient) of the"
-        " pairs: "
-        + ", ".join(
-            f"{p} {first['strict_f1'][p]:.3f} / {first['lenient_f1'][p]:.3f}" for p in pairs
-        )
-        + f"; Fleiss' κ {first['fleiss_kappa']:.3f}; unitizing α {first['unitizing_alpha']:.3f}.",
-        "",
-        f"Setting up (not timed above): importing the {n:,} articles took"
-        f" {prep['import_seconds']:.1f} s and storing {prep['spans']:,} spans for"
-        f" {prep['article_annotations']:,} article-annotations with `import_spans`"
-        f" {prep['spans_seconds']:.1f} s"
-        f" ({prep['article_annotations'] / prep['spans_seconds']:,.0f} article-annotations/s,"
-        f" {prep['spans'] / prep['spans_seconds']:,.0f} spans/s, 500"
-        f" articles a transaction); the database is {prep['db_bytes'] / 1e6:,.0f} MB.",
-        END,
-    ]
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size", type=int, default=TARGET_SIZE,
-                        help="articles (default: %(default)s)")
+    parser.add_argument(
+        "--size", type=int, default=TARGET_SIZE, help="articles (default: %(default)s)"
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--repeat", type=int, default=2,
-                        help="runs of each kind; the fastest counts (default: %(default)s)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=2,
+        help="runs of each kind; the fastest counts (default: %(default)s)",
+    )
     parser.add_argument("--no-write", action="store_true", help="leave BENCHMARKS.md alone")
-    parser.add_argument("--profile", choices=("first", "warm"),
-                        help="only print a cProfile of one run (first: tokenizing; warm: cached)")
+    parser.add_argument(
+        "--profile",
+        choices=("first", "warm"),
+        help="only print a cProfile of one run (first: tokenizing; warm: cached)",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.argv = sys.argv[1:] if argv is None else argv

@@ -25,254 +25,33 @@ section of BENCHMARKS.md (between its markers; other sections are left alone).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
-import random
-import sqlite3
 import sys
-import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from common import (
     OUT,
     REPORT,
-    cpu_seconds,
-    db_bytes,
-    fresh_db,
     generated_input,
     machine,
     measured_on,
-    ms_stats,
-    peak_mb,
-    rss_mb,
     run_child,
     run_on_snapshot,
-    save_profile,
-    suggestion_spans,
     verdict,
     write_section,
 )
+from import_children import child_baseline, child_ours, child_profile, child_reads
 
 CODE = OUT / "code"  # the copy of annotator/ that the children import
 START, END = "<!-- bench_import:start -->", "<!-- bench_import:end -->"
-BATCH = 500
-ANNOTATOR = "bench"
 
 # Targets (see BENCHMARKS.md).
 TARGET_SECONDS_100K = 120.0
 TARGET_PEAK_MB = 500.0
 TARGET_RATIO = 0.5
 TARGET_READ_MS = 5.0
-
-# -- children: each measured run in its own process -------------------------------------
-
-
-def _table_sizes(db: Path) -> dict[str, int]:
-    """Bytes per table with its indexes (dbstat), largest first; {} if unavailable."""
-    conn = sqlite3.connect(db)
-    try:
-        rows = conn.execute(
-            "SELECT coalesce(m.tbl_name, d.name), sum(d.pgsize) FROM dbstat d"
-            " LEFT JOIN sqlite_master m ON m.name = d.name GROUP BY 1 ORDER BY 2 DESC"
-        ).fetchall()
-    except sqlite3.Error:
-        return {}
-    finally:
-        conn.close()
-    return dict(rows)
-
-
-def child_ours(source: Path, db: Path, fresh: bool = True) -> dict[str, Any]:
-    from annotator.core.importing import import_paths
-    from annotator.core.store import Store
-
-    if fresh:
-        fresh_db(db)
-    rss_before = rss_mb()
-    cpu = cpu_seconds()
-    started = time.perf_counter()
-    store = Store.open(db)
-    opened = time.perf_counter()
-    report = import_paths(store, [source], format="jsonl", batch_size=BATCH)
-    imported = time.perf_counter()
-    store.close()
-    seconds = time.perf_counter() - started
-    cpu = cpu_seconds() - cpu
-    peak = peak_mb()
-    conn = sqlite3.connect(db)
-    planted, found, extra = conn.execute(
-        "SELECT count(*) FILTER (WHERE json_extract(meta, '$.near_copy_of') IS NOT NULL),"
-        " count(*) FILTER (WHERE json_extract(meta, '$.near_copy_of') IS NOT NULL"
-        "                  AND cluster IS NOT NULL AND cluster != id),"
-        " count(*) FILTER (WHERE json_extract(meta, '$.near_copy_of') IS NULL"
-        "                  AND cluster IS NOT NULL AND cluster != id)"
-        " FROM articles"
-    ).fetchone()
-    conn.close()
-    import annotator
-
-    return {
-        "code_path": str(Path(annotator.__file__).parent),
-        "seconds": seconds,
-        "cpu_seconds": cpu,
-        "open_seconds": opened - started,
-        "import_seconds": imported - opened,
-        "close_seconds": seconds - (imported - started),
-        "added": len(report.added),
-        "duplicates": len(report.duplicates),
-        "near_duplicates": len(report.near_duplicates),
-        "problems": [str(p) for p in report.problems[:5]],
-        "planted_copies": planted,
-        "planted_found": found,
-        "unplanted_clustered": extra,
-        "db_bytes": db_bytes(db),
-        "tables": _table_sizes(db),
-        "rss_before_mb": rss_before,
-        "peak_mb": peak,
-    }
-
-
-def child_baseline(source: Path, db: Path, fts: bool = False) -> dict[str, Any]:
-    fresh_db(db)
-    rss_before = rss_mb()
-    cpu = cpu_seconds()
-    started = time.perf_counter()
-    insert_seconds = 0.0
-    conn = sqlite3.connect(db, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute(
-        "CREATE TABLE articles (id TEXT NOT NULL UNIQUE, title TEXT, text TEXT NOT NULL,"
-        " source TEXT NOT NULL, meta TEXT NOT NULL, imported_at TEXT NOT NULL,"
-        " words INTEGER NOT NULL)"
-    )
-    if fts:  # the same full-text index as ours: FTS5 over title and text, kept by a trigger
-        conn.execute(
-            "CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles',"
-            " content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')"
-        )
-        conn.execute(
-            "CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN INSERT INTO"
-            " articles_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text); END"
-        )
-    rows: list[tuple[Any, ...]] = []
-    count = text_bytes = 0
-
-    def flush() -> float:
-        began = time.perf_counter()
-        conn.execute("BEGIN")
-        conn.executemany("INSERT OR IGNORE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-        conn.execute("COMMIT")
-        rows.clear()
-        return time.perf_counter() - began
-
-    where = str(source)
-    with source.open("rb") as stream:
-        for line in stream:
-            record = json.loads(line)
-            text = record["text"]
-            encoded = text.encode("utf-8")
-            text_bytes += len(encoded)
-            count += 1
-            rows.append((
-                hashlib.sha256(encoded).hexdigest()[:16], record.get("title"), text, where,
-                json.dumps(record.get("meta", {}), ensure_ascii=False),
-                datetime.now(UTC).isoformat(timespec="milliseconds"), len(text.split()),
-            ))
-            if len(rows) >= BATCH:
-                insert_seconds += flush()
-    if rows:
-        insert_seconds += flush()
-    conn.close()
-    seconds = time.perf_counter() - started
-    return {
-        "seconds": seconds,
-        "cpu_seconds": cpu_seconds() - cpu,
-        "insert_seconds": insert_seconds,
-        "articles": count,
-        "text_bytes": text_bytes,
-        "input_bytes": source.stat().st_size,
-        "db_bytes": db_bytes(db),
-        "rss_before_mb": rss_before,
-        "peak_mb": peak_mb(),
-    }
-
-
-def child_reads(db: Path, reads: int, accepts: int, per_article: int, seed: int) -> dict[str, Any]:
-    from annotator.core.store import Store
-
-    rng = random.Random(seed)
-    store = Store.open(db)
-    ids = store.articles.ids()
-    sample = rng.sample(ids, min(reads, len(ids)))
-    suggestion_set = store.suggestions.set_for("bench-model", "1.0", "bench-1")
-    total = 0
-    started = time.perf_counter()
-    for i in range(0, len(sample), 100):
-        chunk = {
-            aid: suggestion_spans(rng, store.articles.get(aid).text, per_article)
-            for aid in sample[i : i + 100]
-        }
-        total += sum(len(v) for v in chunk.values())
-        store.suggestions.add(suggestion_set.id, chunk)
-    add_seconds = time.perf_counter() - started
-    store.annotators.id_of(ANNOTATOR)
-    store.close()
-
-    # Reads, on a reopened store: SQLite's page cache starts empty (the OS's is warm).
-    store = Store.open(db)
-    order = list(sample)
-    rng.shuffle(order)
-    load_ns: list[int] = []
-    spans = 0
-    for aid in order:
-        began = time.perf_counter_ns()
-        document = store.documents.load(aid, ANNOTATOR)
-        load_ns.append(time.perf_counter_ns() - began)
-        spans += len(document.suggestions)
-
-    # Accepting one suggestion: one user action, committed with synchronous=FULL.
-    accept_ns: list[int] = []
-    for aid in order[:accepts]:
-        document = store.documents.load(aid, ANNOTATOR)
-        suggestion = rng.choice(document.suggestions)
-        began = time.perf_counter_ns()
-        store.annotations.accept(ANNOTATOR, suggestion)
-        accept_ns.append(time.perf_counter_ns() - began)
-    sync = store.db.execute("PRAGMA synchronous").fetchone()[0]
-    articles = store.articles.count()
-    store.close()
-    return {
-        "articles_in_db": articles,
-        "read_articles": len(sample),
-        "suggestions_added": total,
-        "suggestions_per_article": total / max(1, len(sample)),
-        "suggestions_add_seconds": add_seconds,
-        "spans_read": spans,
-        "load": ms_stats(load_ns),
-        "accept": ms_stats(accept_ns),
-        "accept_synchronous": {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(sync, sync),
-        "peak_mb": peak_mb(),
-    }
-
-
-def child_profile(source: Path, db: Path, top: int) -> dict[str, Any]:
-    import cProfile
-
-    from annotator.core.importing import import_paths
-    from annotator.core.store import Store
-
-    fresh_db(db)
-    store = Store.open(db)
-    profiler = cProfile.Profile()
-    profiler.enable()
-    import_paths(store, [source], format="jsonl", batch_size=BATCH)
-    profiler.disable()
-    store.close()
-    return save_profile(profiler, OUT / f"profile-import-{source.stem}.txt", top)
 
 
 # -- parent: generate inputs, run the children, write the report ------------------------
@@ -408,19 +187,34 @@ def render(results: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1000,10000,100000",
-                        help="comma-separated article counts (default: %(default)s)")
+    parser.add_argument(
+        "--sizes",
+        default="1000,10000,100000",
+        help="comma-separated article counts (default: %(default)s)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--reads", type=int, default=1000, help="articles read (0: skip)")
     parser.add_argument("--accepts", type=int, default=200)
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="runs per size and side; the fastest counts (default: %(default)s)")
-    parser.add_argument("--more", type=int, default=1000,
-                        help="then import this many more into the largest database (0: skip)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs per size and side; the fastest counts (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--more",
+        type=int,
+        default=1000,
+        help="then import this many more into the largest database (0: skip)",
+    )
     parser.add_argument("--suggestions", type=int, default=30, help="per article read")
     parser.add_argument("--no-write", action="store_true", help="leave BENCHMARKS.md alone")
-    parser.add_argument("--profile", type=int, metavar="N",
-                        help="only profile importing N articles (cProfile), print top functions")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        metavar="N",
+        help="only profile importing N articles (cProfile), print top functions",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.argv = sys.argv[1:] if argv is None else argv
@@ -465,48 +259,75 @@ def run(args: argparse.Namespace, code: str) -> int:
         # With --repeat, the fastest of the runs counts: the others were slowed down
         # by something else on the machine, not by the code.
         baseline = min(
-            (_run_child("baseline", str(source), str(OUT / f"baseline-{size}.db"))
-             for _ in range(args.repeat)),
+            (
+                _run_child("baseline", str(source), str(OUT / f"baseline-{size}.db"))
+                for _ in range(args.repeat)
+            ),
             key=lambda r: r["seconds"],
         )
-        print(f"  {size:>7,} baseline {baseline['seconds']:7.2f} s"
-              f"  peak {baseline['peak_mb']:5.0f} MB", flush=True)
+        print(
+            f"  {size:>7,} baseline {baseline['seconds']:7.2f} s"
+            f"  peak {baseline['peak_mb']:5.0f} MB",
+            flush=True,
+        )
         with_fts = min(
-            (_run_child("baseline-fts", str(source), str(OUT / f"baseline-fts-{size}.db"))
-             for _ in range(args.repeat)),
+            (
+                _run_child("baseline-fts", str(source), str(OUT / f"baseline-fts-{size}.db"))
+                for _ in range(args.repeat)
+            ),
             key=lambda r: r["seconds"],
         )
         print(f"  {size:>7,} +fts     {with_fts['seconds']:7.2f} s", flush=True)
         ours = min(
-            (_run_child("ours", str(source), str(OUT / f"ours-{size}.db"))
-             for _ in range(args.repeat)),
+            (
+                _run_child("ours", str(source), str(OUT / f"ours-{size}.db"))
+                for _ in range(args.repeat)
+            ),
             key=lambda r: r["seconds"],
         )
-        print(f"  {size:>7,} ours     {ours['seconds']:7.2f} s  peak {ours['peak_mb']:5.0f} MB"
-              f"  cpu/wall {ours['cpu_seconds'] / ours['seconds']:.0%}"
-              f"  added {ours['added']:,}  near-dups {ours['near_duplicates']:,}"
-              f"  ratio {baseline['seconds'] / ours['seconds']:.2f}x", flush=True)
-        results["sizes"].append({
-            "size": size, "ours": ours, "baseline": baseline, "baseline_fts": with_fts,
-            "load_before": load_before,
-        })
+        print(
+            f"  {size:>7,} ours     {ours['seconds']:7.2f} s  peak {ours['peak_mb']:5.0f} MB"
+            f"  cpu/wall {ours['cpu_seconds'] / ours['seconds']:.0%}"
+            f"  added {ours['added']:,}  near-dups {ours['near_duplicates']:,}"
+            f"  ratio {baseline['seconds'] / ours['seconds']:.2f}x",
+            flush=True,
+        )
+        results["sizes"].append(
+            {
+                "size": size,
+                "ours": ours,
+                "baseline": baseline,
+                "baseline_fts": with_fts,
+                "load_before": load_before,
+            }
+        )
     if args.more and sizes:
         # A small import into the largest database: the near-duplicate index loads
         # every stored signature first, so this costs more than a fresh import.
         source = generated_input(args.more, args.seed + 1)
         results["more"] = _run_child("ours-into", str(source), str(OUT / f"ours-{sizes[-1]}.db"))
         results["more"]["into"] = sizes[-1]
-        print(f"  {args.more:,} more into {sizes[-1]:,}: {results['more']['seconds']:.2f} s"
-              f"  peak {results['more']['peak_mb']:.0f} MB", flush=True)
+        print(
+            f"  {args.more:,} more into {sizes[-1]:,}: {results['more']['seconds']:.2f} s"
+            f"  peak {results['more']['peak_mb']:.0f} MB",
+            flush=True,
+        )
     if args.reads and sizes:
         db = OUT / f"ours-{sizes[-1]}.db"
         results["reads"] = _run_child(
-            "reads", str(db), str(args.reads), str(args.accepts), str(args.suggestions),
+            "reads",
+            str(db),
+            str(args.reads),
+            str(args.accepts),
+            str(args.suggestions),
             str(args.seed),
         )
         load, accept = results["reads"]["load"], results["reads"]["accept"]
-        print(f"  load median {load['median_ms']:.2f} ms p95 {load['p95_ms']:.2f} ms;"
-              f" accept median {accept['median_ms']:.2f} ms", flush=True)
+        print(
+            f"  load median {load['median_ms']:.2f} ms p95 {load['p95_ms']:.2f} ms;"
+            f" accept median {accept['median_ms']:.2f} ms",
+            flush=True,
+        )
     (OUT / "bench_import.json").write_text(json.dumps(results, indent=2))
     section = render(results)
     if not args.no_write:
