@@ -364,8 +364,8 @@ def test_prodigy_says_how_each_span_came_about(corpus: Corpus, tmp_path: Path) -
     store.annotations.add("bob", article_id, corpus.spans[article_id][4])  # samedi
 
     bob = read_jsonl(export_prodigy(store, tmp_path / "bob.jsonl", source="bob").files[0])
-    machine_tasks = read_jsonl(
-        export_prodigy(store, tmp_path / "s.jsonl", source="suggestions", answer=None).files[0]
+    machine_tasks = read_jsonl(  # no answer: tasks to correct, not answers
+        export_prodigy(store, tmp_path / "s.jsonl", source="suggestions").files[0]
     )
 
     [task] = [t for t in bob if t["meta"]["id"] == article_id]

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from annotator.core.exporters.base import FormatReport, SourcedArticle, SourcedRows
 from annotator.core.exporters.common import place_spans
-from annotator.core.exporters.prodigy_jsonl import prodigy_lines, stable_hash
+from annotator.core.exporters.prodigy_jsonl import REVIEWED, prodigy_lines, stable_hash
 from annotator.core.records import Article, Span
 from tests.core.test_fast_export import PIECES
 from tests.core.test_token_arrays import cached
@@ -85,20 +85,25 @@ def article_rows(draw: st.DrawFn, key: int) -> SourcedRows:
     title = draw(st.sampled_from([None, "", "Le «\u00a0titre\u00a0»"]))
     meta = draw(st.sampled_from([{}, {"url": "https://x.fr/é", "id": "theirs"}]))
     article = Article(article_id, title, text, "dépêche.txt", meta, "2026-11-22", 0, None)
-    provenance = {"source": "alice", "reviewed": True, "status": "done"}
+    provenance = {"source": "alice", "reviewed": draw(st.booleans()), "status": "done"}
     return SourcedRows(article, provenance, rows)
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.integers(1, 4).flatmap(lambda n: st.tuples(*[article_rows(k) for k in range(n)])),
-       st.sampled_from(["accept", None]))  # fmt: skip
+       st.sampled_from(["accept", None, REVIEWED]))  # fmt: skip
 def test_prodigy_lines_from_arrays_are_json_dumps_of_the_docs_tasks(
     chunk: tuple[SourcedRows, ...], answer: str | None
 ) -> None:
     ours, theirs = FormatReport(), FormatReport()
     lines = prodigy_lines(chunk, {i.article.id: cached(i.article.text) for i in chunk}, ours,
                           answer)  # fmt: skip
-    expected = [reference_line(NLP(i.article.text), i.sourced(), theirs, answer) for i in chunk]
+    expected = [
+        reference_line(NLP(i.article.text), i.sourced(), theirs,
+                       ("accept" if i.provenance["reviewed"] else None) if answer == REVIEWED
+                       else answer)
+        for i in chunk
+    ]  # fmt: skip
     assert lines == expected
     assert ours.labels == theirs.labels
     assert ours.misaligned == theirs.misaligned

@@ -42,6 +42,7 @@ from annotator.core.token_cache import token_arrays
 _TOKEN = '{"text": %s, "start": %d, "end": %d, "id": %d, "ws": %s}'
 _SPAN = '{"start": %d, "end": %d, "token_start": %d, "token_end": %d, "label": %s, "text": %s'
 _WS = ("false", "true")
+REVIEWED = "accept if reviewed"  # the answer: "accept" on the tasks a person reviewed
 
 
 def export_prodigy(
@@ -52,7 +53,7 @@ def export_prodigy(
     status: str = "all",
     progress: ProgressCallback | None = None,
     cancelled: CancelCheck | None = None,
-    answer: str | None = "accept",
+    answer: str | None = REVIEWED,
 ) -> FormatReport:
     """Write the articles of `source` as Prodigy NER tasks; the file appears whole or not at all.
 
@@ -72,8 +73,10 @@ def export_prodigy(
       file it was imported from) and the article's own meta.
     - `source`: whose spans these are and whether they were reviewed, as in
       the JSONL export.
-    - `answer`: "accept" by default; `answer=None` leaves it out, for a file
-      of suggestions to correct in Prodigy rather than to load as answers.
+    - `answer`: by default (`REVIEWED`) "accept" on the tasks a person
+      reviewed (an annotator's or gold articles) and none on the others
+      (suggestions): those are tasks to correct in Prodigy, not answers to
+      load. A string puts that answer on every task; None on none.
     - `_input_hash` from the text, `_task_hash` from the input hash and the
       spans: stable signed 32-bit integers (the range Prodigy's own hashes
       use), the same on every machine and run. Two annotators' versions of
@@ -97,7 +100,7 @@ def prodigy_lines(
     chunk: Sequence[SourcedRows],
     cached: dict[str, tuple[np.ndarray, np.ndarray]],
     report: FormatReport,
-    answer: str | None = "accept",
+    answer: str | None = REVIEWED,
 ) -> list[str]:
     """The task lines of a chunk of articles, `cached` their tokens (`token_arrays`)."""
     texts = [item.article.text for item in chunk]
@@ -194,6 +197,8 @@ def _line(
     meta["source"] = article.source
     for key, value in article.meta.items():
         meta.setdefault(key, value)
+    if answer == REVIEWED:
+        answer = "accept" if item.provenance.get("reviewed") else None
     input_hash = stable_hash(article.text)
     task_hash = stable_hash(json.dumps([input_hash, [[s, e, label] for s, e, label, _ in spans]]))
     parts = [
