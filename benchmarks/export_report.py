@@ -74,13 +74,16 @@ def render(results: dict[str, Any]) -> str:
         " done. Each run is a fresh process, timed from `Store.open` to the end of the call."
         ' *DocBin*: `EXPORTERS["spacy"](store, folder, source="ana", status="all")`: the'
         ' tokens of `spacy.blank("fr")`, entities, the span group and the exact spans in'
-        " `user_data`, split train/dev/test, written a Doc at a time. *First time*: on a"
+        " `user_data`, split train/dev/test, written from arrays 500 articles at a time (no"
+        " spaCy Doc is made). *First time*: on a"
         " copy of the database whose token cache is empty, so every article goes through"
         " spaCy's tokenizer (and into the cache), as on a corpus never pre-annotated nor"
         " exported; *tokens cached*: the same export again on that copy, as after"
         " `annotator preannotate` (which keeps the tokens it makes) or any earlier token"
         ' export. *Prodigy*: `EXPORTERS["prodigy"]`, tasks with `tokens` and token-indexed'
-        ' spans, tokens cached. *JSONL*: `EXPORTERS["jsonl"](store, file, source="ana",'
+        " spans (Prodigy's form: every token a JSON object, so the file is eight times the"
+        " JSONL's), tokens cached, from arrays as the DocBin."
+        ' *JSONL*: `EXPORTERS["jsonl"](store, file, source="ana",'
         ' status="all")`, exact character offsets, no tokens. *Import*: that JSONL file (with'
         ' its spans) into a fresh database, `import_paths(store, [file], annotator="other")`'
         " (duplicate and near-duplicate detection, full-text index, the spans stored as the"
@@ -135,7 +138,9 @@ def render(results: dict[str, Any]) -> str:
     lines += ["", "Details:", ""]
     for row in rows:
         n, prep = row["prepared"]["articles"], row["prepared"]
-        sp, js, im, ba = (row.get(k, {}) for k in ("spacy", "jsonl", "import", "baseline"))
+        sp, pr, js, im, ba = (
+            row.get(k, {}) for k in ("spacy", "prodigy", "jsonl", "import", "baseline")
+        )
         parts = [f"- {n:,} articles, {prep['spans']:,} spans:"]
         if sp and "failed" not in sp:
             splits = ", ".join(f"{k} {v:,}" for k, v in sp["splits"].items())
@@ -144,6 +149,8 @@ def render(results: dict[str, Any]) -> str:
                 f" {sp['spans_written']:,} entities, {sp['misaligned']:,} spans widened to"
                 f" whole tokens, {sp['overlapping']:,} left out as overlapping);"
             )
+        if pr and "failed" not in pr:
+            parts.append(f"the Prodigy file {pr['bytes'] / 1e6:,.1f} MB;")
         if js and "failed" not in js:
             parts.append(
                 f"the JSONL file {js['bytes'] / 1e6:,.1f} MB ({js['spans_written']:,} spans);"
