@@ -35,7 +35,6 @@ import argparse
 import hashlib
 import json
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -50,8 +49,8 @@ from agreement_report import END, MEASURE_STAGES, START, TARGET_SIZE, render
 from common import (
     OUT,
     REPORT,
+    annotated_template,
     cpu_seconds,
-    db_bytes,
     fresh_db,
     generated_input,
     machine,
@@ -71,37 +70,13 @@ CODE = OUT / "code-agreement"  # the copy of annotator/ that the children import
 
 
 def child_prepare(source: Path, template: Path, seed: int) -> dict[str, Any]:
-    from annotator.core.importing import import_paths
-    from annotator.core.store import Store
-
-    fresh_db(template)
-    store = Store.open(template)
-    started = time.perf_counter()
-    report = import_paths(store, [source], format="jsonl", batch_size=500)
-    imported = time.perf_counter()
-    ids = store.articles.ids()
     kinds: Counter = Counter()
-    stored = 0
-    with store.bulk():
-        for i in range(0, len(ids), 500):
-            # One transaction per 500 articles: import_spans's own transactions join it.
-            with store.transaction():
-                for article_id, text in store.articles.texts(ids[i : i + 500]):
-                    rng = random.Random(f"{seed}:{article_id}")
-                    for name, spans in team_versions(rng, text, kinds=kinds).items():
-                        stored += store.annotations.import_spans(name, article_id, spans)
-    spans_seconds = time.perf_counter() - imported
-    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    store.close()
-    return {
-        "articles": len(ids),
-        "added": len(report.added),
-        "import_seconds": imported - started,
-        "spans": stored,
-        "article_annotations": len(ids) * len(ANNOTATORS),
-        "spans_seconds": spans_seconds,
+    result = annotated_template(
+        source, template, seed, lambda rng, text: team_versions(rng, text, kinds=kinds)
+    )
+    return result | {
+        "article_annotations": result["articles"] * len(ANNOTATORS),
         "kinds": dict(kinds),
-        "db_bytes": db_bytes(template),
     }
 
 

@@ -88,6 +88,46 @@ def rss_mb() -> float:
     return float("nan")
 
 
+def annotated_template(
+    source: Path,
+    template: Path,
+    seed: int,
+    versions: Callable[[random.Random, str], dict[str, list[Any]]],
+) -> dict[str, Any]:
+    """Import `source` into a fresh `template` database, then store each annotator's spans
+    of every article, `versions(rng, text)` -> {annotator: spans}, `rng` seeded by
+    (seed, article id) so the same input gives the same spans."""
+    from annotator.core.importing import import_paths
+    from annotator.core.store import Store
+
+    fresh_db(template)
+    store = Store.open(template)
+    started = time.perf_counter()
+    report = import_paths(store, [source], format="jsonl", batch_size=500)
+    imported = time.perf_counter()
+    ids = store.articles.ids()
+    stored = 0
+    with store.bulk():
+        for i in range(0, len(ids), 500):
+            # One transaction per 500 articles: import_spans's own transactions join it.
+            with store.transaction():
+                for article_id, text in store.articles.texts(ids[i : i + 500]):
+                    rng = random.Random(f"{seed}:{article_id}")
+                    for name, spans in versions(rng, text).items():
+                        stored += store.annotations.import_spans(name, article_id, spans)
+    spans_seconds = time.perf_counter() - imported
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    return {
+        "articles": len(ids),
+        "added": len(report.added),
+        "import_seconds": imported - started,
+        "spans": stored,
+        "spans_seconds": spans_seconds,
+        "db_bytes": db_bytes(template),
+    }
+
+
 def fresh_db(db: Path) -> None:
     """Remove a database and its WAL files."""
     for suffix in ("", "-wal", "-shm"):
@@ -95,9 +135,7 @@ def fresh_db(db: Path) -> None:
 
 
 def db_bytes(db: Path) -> int:
-    return sum(
-        Path(f"{db}{s}").stat().st_size for s in ("", "-wal") if Path(f"{db}{s}").exists()
-    )
+    return sum(Path(f"{db}{s}").stat().st_size for s in ("", "-wal") if Path(f"{db}{s}").exists())
 
 
 def ms_stats(samples_ns: Sequence[int]) -> dict[str, float]:
@@ -184,7 +222,11 @@ def run_child(
     environ["PYTHONPATH"] = os.pathsep.join(filter(None, [path, environ.get("PYTHONPATH")]))
     done = subprocess.run(
         [sys.executable, str(script), "--child", *args],
-        cwd=ROOT, env=environ, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0 and not check:
         return {"returncode": done.returncode, "stdout": done.stdout, "stderr": done.stderr}
@@ -211,12 +253,18 @@ def machine() -> dict[str, Any]:
                 break
     try:
         commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
             check=True,
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "annotator"], cwd=ROOT, capture_output=True,
-            text=True, check=True,
+            ["git", "status", "--porcelain", "--", "annotator"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
         if dirty:
             commit += " with uncommitted changes to annotator/"

@@ -15,6 +15,7 @@ from typing import Any
 from bench_agreement import Stages
 from common import (
     OUT,
+    annotated_template,
     cpu_seconds,
     db_bytes,
     fresh_db,
@@ -49,36 +50,9 @@ def annotator_spans(rng: random.Random, text: str) -> list[Any]:
 
 
 def child_prepare(source: Path, template: Path, seed: int) -> dict[str, Any]:
-    from annotator.core.importing import import_paths
-    from annotator.core.store import Store
-
-    fresh_db(template)
-    store = Store.open(template)
-    started = time.perf_counter()
-    report = import_paths(store, [source], format="jsonl", batch_size=500)
-    imported = time.perf_counter()
-    ids = store.articles.ids()
-    stored = 0
-    with store.bulk():
-        for i in range(0, len(ids), 500):
-            # One transaction per 500 articles: import_spans's own transactions join it.
-            with store.transaction():
-                for article_id, text in store.articles.texts(ids[i : i + 500]):
-                    rng = random.Random(f"{seed}:{article_id}")
-                    stored += store.annotations.import_spans(
-                        ANNOTATOR, article_id, annotator_spans(rng, text)
-                    )
-    spans_seconds = time.perf_counter() - imported
-    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    store.close()
-    return {
-        "articles": len(ids),
-        "added": len(report.added),
-        "import_seconds": imported - started,
-        "spans": stored,
-        "spans_seconds": spans_seconds,
-        "db_bytes": db_bytes(template),
-    }
+    return annotated_template(
+        source, template, seed, lambda rng, text: {ANNOTATOR: annotator_spans(rng, text)}
+    )
 
 
 class _Clock:
