@@ -31,30 +31,24 @@ def source_chunks(
 ) -> Iterator[list[SourcedRows]]:
     """The articles of the source in chunks of `TOKEN_CHUNK`, each with its tokens cached
     (`token_cache.token_arrays` then only reads them), read ahead in a thread."""
-    return read_ahead(lambda: _chunks(path, source, status, progress, cancelled))
 
+    def chunks() -> Iterator[list[SourcedRows]]:
+        # In the reader thread, from a Store of its own. Articles never tokenised are
+        # tokenised here first, so the writing thread then only reads the token cache
+        # (reading it here too would leave that thread waiting for this one).
+        store = Store.open(path)
+        try:
+            with Tokenizer(processes=os.cpu_count() or 1) as tokenizer:
+                items = sourced_rows(store, source, status=status, progress=progress,
+                                     cancelled=cancelled)  # fmt: skip
+                for chunk in batched(items, TOKEN_CHUNK):
+                    ids = [i.article.id for i in chunk]
+                    missing_tokens(store, ids, cancelled=cancelled, tokenizer=tokenizer)
+                    yield chunk
+        finally:
+            store.close()
 
-def _chunks(
-    path: Path,
-    source: str,
-    status: str,
-    progress: ProgressCallback | None,
-    cancelled: CancelCheck | None,
-) -> Iterator[list[SourcedRows]]:
-    """Runs in the reader thread, from a Store of its own. Articles never tokenised are
-    tokenised here first, so the writing thread then only reads the token cache
-    (reading it here too would leave that thread waiting for this one)."""
-    store = Store.open(path)
-    try:
-        with Tokenizer(processes=os.cpu_count() or 1) as tokenizer:
-            items = sourced_rows(store, source, status=status, progress=progress,
-                                 cancelled=cancelled)  # fmt: skip
-            for chunk in batched(items, TOKEN_CHUNK):
-                ids = [i.article.id for i in chunk]
-                missing_tokens(store, ids, cancelled=cancelled, tokenizer=tokenizer)
-                yield chunk
-    finally:
-        store.close()
+    return read_ahead(chunks)
 
 
 def batched(items: Iterable[T], n: int) -> Iterator[list[T]]:
