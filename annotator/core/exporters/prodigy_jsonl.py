@@ -17,7 +17,6 @@ its dict (a test compares them), at a fifth of the cost.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import itertools
 import json
@@ -131,15 +130,9 @@ def _tokens(tokens: ChunkTokens, text: str) -> list[str]:
     fields[4::5] = map(_WS.__getitem__, tokens.spaces.tolist())
     token_base = tokens.token_base.tolist()
     return [
-        _tokens_template(b - a) % tuple(fields[5 * a : 5 * b])
+        ", ".join([_TOKEN] * (b - a)) % tuple(fields[5 * a : 5 * b])
         for a, b in itertools.pairwise(token_base)
     ]
-
-
-@functools.lru_cache(maxsize=1024)
-def _tokens_template(count: int) -> str:
-    """The `%` template of `count` tokens' JSON (articles of the same length share one)."""
-    return ", ".join([_TOKEN] * count)
 
 
 def _spans(
@@ -177,7 +170,7 @@ def _spans(
         span += f', "origin": {encode_basestring(origin_name(origin))}'
         values = {} if attrs == "{}" else json.loads(attrs)
         if values:
-            span += ", " + '"attrs": ' + json.dumps(values, ensure_ascii=False)
+            span += ', "attrs": ' + json.dumps(values, ensure_ascii=False)
         out[k].append((start, end, label, span + "}"))
         report.labels[label] += 1
     return out
