@@ -81,6 +81,20 @@ class ArticleEditor:
         assert self.document is not None
         return self.open(self.document.article.id)
 
+    def refresh(self) -> Edit:
+        """Read the open article again; the Edit names what the store changed.
+
+        Another window or a command may have written meanwhile. Focus stays
+        where it was if that item is still there.
+        """
+        old = dict(self.items)
+        focus = self.focus
+        self.reload()
+        self.focus = focus if focus in self.items else None
+        removed = tuple(i for k, i in old.items() if self.items.get(k) != i)
+        added = tuple(i for k, i in self.items.items() if old.get(k) != i)
+        return Edit(removed=removed, added=added, focus=self.focus)
+
     @property
     def article_id(self) -> str:
         assert self.document is not None, "no article open"
@@ -146,7 +160,7 @@ class ArticleEditor:
         if item.is_suggestion:
             self.store.annotations.reject(self.annotator, self._suggestions[item.id])
         else:
-            self.store.annotations.delete(item.id)
+            self.store.annotations.delete(item.id, expected=item.span)
         return self._replace(item, None, advance=True)
 
     def relabel(self, label: str) -> Edit:
@@ -214,12 +228,15 @@ class ArticleEditor:
     def set_status(self, status: Status, comment: str | None = None) -> None:
         self.store.statuses.set(self.annotator, self.article_id, status, comment)
 
-    def undo(self) -> str | None:
-        """Ctrl+Z: undo the annotator's last action; returns the article it touched."""
-        return _article_of(self.store.events.undo(self.annotator))
+    def undo(self, expected: int | None = None) -> str | None:
+        """Ctrl+Z: undo the annotator's last action; returns the article it touched.
 
-    def redo(self) -> str | None:
-        return _article_of(self.store.events.redo(self.annotator))
+        `expected`: the action the person was told would be undone.
+        """
+        return _article_of(self.store.events.undo(self.annotator, expected))
+
+    def redo(self, expected: int | None = None) -> str | None:
+        return _article_of(self.store.events.redo(self.annotator, expected))
 
     # -- internals ------------------------------------------------------------
 
@@ -238,7 +255,7 @@ class ArticleEditor:
             )
         else:
             annotation = self.store.annotations.update(
-                item.id, start=start, end=end, label=label, attrs=attrs
+                item.id, start=start, end=end, label=label, attrs=attrs, expected=item.span
             )
         return self._replace(item, _annotation_item(annotation), advance=False)
 

@@ -19,6 +19,13 @@ class NotFound(AnnotatorError):
     """An article, annotator or annotation that is not in the store."""
 
 
+class StaleState(AnnotatorError):
+    """The store changed since the caller read it (another window, a command).
+
+    The action was not carried out; read again and let the person decide anew.
+    """
+
+
 class InvalidSpan(AnnotatorError):
     """A span whose offsets or label do not fit its article or the scheme."""
 

@@ -51,6 +51,35 @@ class ArticleListModel(QAbstractTableModel):
         self._fetch()
         self.endResetModel()
 
+    def reread(self) -> None:
+        """Read the rows in hand again (another window or a command wrote).
+
+        Unlike `refresh`, the view keeps its scroll position and selection when
+        the same articles are still listed, only their cells change.
+        """
+        total = self._store.articles.count_where(
+            annotator=self._annotator, status=self._status, search=self._search
+        )
+        fresh = self._store.articles.list(
+            annotator=self._annotator,
+            status=self._status,
+            search=self._search,
+            limit=max(len(self._rows), _PAGE),
+            offset=0,
+        )
+        if [r.id for r in fresh[: len(self._rows)]] != [r.id for r in self._rows]:
+            self.refresh()
+            return
+        self._total = total
+        shown = len(self._rows)
+        if fresh[:shown] != self._rows and shown:
+            self._rows[:] = fresh[:shown]
+            self.dataChanged.emit(self.index(0, 0), self.index(shown - 1, len(COLUMNS) - 1))
+        if len(fresh) > shown:  # new articles (an import): listed at once
+            self.beginInsertRows(QModelIndex(), shown, len(fresh) - 1)
+            self._rows.extend(fresh[shown:])
+            self.endInsertRows()
+
     def update_article(self, article_id: str) -> None:
         """Read one article's row again (its status or counts changed)."""
         row = self.row_of(article_id)

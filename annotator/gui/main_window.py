@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
 
         session.articleOpened.connect(self._article_opened)
         session.progressChanged.connect(self._progress_changed)
+        session.storeChanged.connect(self.articles.reread)
         session.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.tasks.finished.connect(self._task_finished)
         self.tasks.failed.connect(
@@ -374,6 +375,7 @@ class MainWindow(QMainWindow):
             self.session.open(store.articles.first())
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.session.watch.stop()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("windowState", self.saveState())
         self.tasks.cancel()

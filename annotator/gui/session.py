@@ -7,19 +7,26 @@ first) and then announces what changed. Views redraw from the announcement.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from annotator.core.editing import ArticleEditor, Edit, Key
-from annotator.core.errors import AnnotatorError
-from annotator.core.records import Status
+from annotator.core.errors import AnnotatorError, StaleState
+from annotator.core.history import describe
+from annotator.core.records import Event, Status
 from annotator.core.store import Store
 from annotator.core.tokens import Tokenize, regex_tokens
+
+# How often the window asks SQLite whether another connection wrote (a cheap pragma).
+WATCH_MS = 250
 
 
 class Session(QObject):
     articleOpened = Signal()  # another article, or the same one read again: redraw all
     edited = Signal(object)  # an Edit: redraw what it names
     progressChanged = Signal()  # an article's status or counts changed
+    storeChanged = Signal()  # another window or a command wrote: lists and counts may be stale
     message = Signal(str)  # something to tell the annotator in the status bar
 
     def __init__(self, store: Store, annotator: str, tokenize: Tokenize = regex_tokens) -> None:
@@ -27,6 +34,13 @@ class Session(QObject):
         self.store = store
         self.annotator = annotator
         self.editor = ArticleEditor(store, annotator, tokenize)
+        # The other window's action the person was told about: a second Ctrl+Z undoes it.
+        self._confirmed: tuple[str, int] | None = None
+        self._version = store.data_version()
+        self.watch = QTimer(self)
+        self.watch.setInterval(WATCH_MS)
+        self.watch.timeout.connect(self.sync)
+        self.watch.start()
 
     # -- articles -------------------------------------------------------------
 
@@ -37,9 +51,30 @@ class Session(QObject):
     def open(self, article_id: str | None) -> None:
         if article_id is None:
             return
+        self._version = self.store.data_version()
         self.editor.focus = None
         self.editor.open(article_id)
         self.articleOpened.emit()
+
+    def sync(self, force: bool = False) -> bool:
+        """Bring the window up to the store if another connection wrote.
+
+        Returns whether the open article changed (its spans or its status).
+        """
+        version = self.store.data_version()
+        if version == self._version and not force:
+            return False
+        self._version = version
+        changed = False
+        if self.editor.document is not None:
+            status = self.editor.document.status
+            edit = self.editor.refresh()
+            changed = bool(edit.removed or edit.added) or self.editor.document.status != status
+            if edit.removed or edit.added:
+                self.edited.emit(edit)
+        self.storeChanged.emit()
+        self.progressChanged.emit()
+        return changed
 
     def reload(self) -> None:
         if self.article_id is not None:
@@ -116,31 +151,67 @@ class Session(QObject):
         self._edit(self.editor.accept_all)
 
     def undo(self) -> None:
-        self._history(self.editor.undo, "Nothing to undo.")
+        self._history("Undo", self.store.events.next_undo, self.editor.undo)
 
     def redo(self) -> None:
-        self._history(self.editor.redo, "Nothing to redo.")
+        self._history("Redo", self.store.events.next_redo, self.editor.redo)
 
     # -- internals ------------------------------------------------------------
 
     def _edit(self, action) -> None:  # type: ignore[no-untyped-def]
+        if self.sync():
+            # What the person acted on is no longer what the store holds.
+            self.message.emit(
+                "This article was changed in another window or by a command: it is shown"
+                " again as stored. Nothing was done; look and act again."
+            )
+            return
         edit = self._guard(action)
         if isinstance(edit, Edit):
             self.edited.emit(edit)
             if edit.added or edit.removed:
                 self.progressChanged.emit()
 
-    def _history(self, action, nothing: str) -> None:  # type: ignore[no-untyped-def]
-        article = self._guard(action)
+    def _history(
+        self,
+        name: str,
+        peek: Callable[[str], list[Event]],
+        act: Callable[[int], str | None],
+    ) -> None:
+        """Undo or redo, saying what and where; another window's action only when asked.
+
+        The first Ctrl+Z on an action this window did not make (another window,
+        an earlier session) only names it; the second one undoes it.
+        """
+        self.sync()
+        rows = peek(self.annotator)
+        if not rows:
+            self.message.emit(f"Nothing to {name.lower()}.")
+            return
+        action, what = rows[0].action, describe(self.store, rows)
+        if action not in self.store.events.logged_here and self._confirmed != (name, action):
+            self._confirmed = (name, action)
+            keys = "Ctrl+Z" if name == "Undo" else "Ctrl+Shift+Z"
+            self.message.emit(
+                f"{name}: the last action ({what}, {rows[0].at[:16].replace('T', ' ')} UTC)"
+                f" was not made in this window. Press {keys} again to {name.lower()} it."
+            )
+            return
+        self._confirmed = None
+        article = self._guard(lambda: act(action))
         if article is None:
-            self.message.emit(nothing)
             return
         self.open(article)  # undo follows the change to its article
         self.progressChanged.emit()
+        self.message.emit(f"{'Undone' if name == 'Undo' else 'Redone'}: {what}.")
 
     def _guard(self, action):  # type: ignore[no-untyped-def]
         try:
             return action()
+        except StaleState as error:
+            self.message.emit(f"Not done: {error}.")
+            self.sync(force=True)
+            return None
         except AnnotatorError as error:
             self.message.emit(str(error))
             return None

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from annotator.core.errors import StaleState
 from annotator.core.records import Event
 from annotator.core.store.connection import now
 from annotator.core.store.schema import insert_rows
@@ -62,6 +63,9 @@ class Events:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._writers: dict[str, StateWriter] = {}
+        # Actions logged through this connection: a window undoes its own
+        # actions without asking, another window's or session's only when told.
+        self.logged_here: set[int] = set()
 
     def register_writer(self, entity: str, writer: StateWriter) -> None:
         """Let undo restore states of `entity` ("annotation", "status")."""
@@ -100,6 +104,7 @@ class Events:
                 for i, c in enumerate(changes)
             ],
         )
+        self.logged_here.add(action)
         return action
 
     def list(
@@ -128,17 +133,22 @@ class Events:
         for row in self._store.db.query(sql, args):
             yield _event(row)
 
-    def undo(self, annotator: str) -> list[Event]:
-        """Undo the annotator's last action; returns the rows written, [] if none."""
+    def undo(self, annotator: str, expected: int | None = None) -> list[Event]:
+        """Undo the annotator's last action; returns the rows written, [] if none.
+
+        `expected` is the action the caller showed as the one to undo
+        (`next_undo`): if another window acted since, nothing is undone.
+        """
         with self._store.transaction():
             annotator_id = self._store.annotators.id_of(annotator)
             undo_stack, _ = self._stacks(annotator_id)
             if not undo_stack:
                 return []
             target = undo_stack[-1]
+            _check_expected(target, expected)
             return self._revert(annotator_id, target, undoes=target)
 
-    def redo(self, annotator: str) -> list[Event]:
+    def redo(self, annotator: str, expected: int | None = None) -> list[Event]:
         """Redo the annotator's last undone action; returns the rows written."""
         with self._store.transaction():
             annotator_id = self._store.annotators.id_of(annotator)
@@ -146,7 +156,25 @@ class Events:
             if not redo_stack:
                 return []
             target = redo_stack[-1]
+            _check_expected(target, expected)
             return self._revert(annotator_id, target, redoes=target)
+
+    def next_undo(self, annotator: str) -> list[Event]:
+        """The rows of the action undo would revert now ([] if none)."""
+        undo_stack, _ = self._stacks(self._store.annotators.id_of(annotator))
+        return self._action_rows(undo_stack[-1]) if undo_stack else []
+
+    def next_redo(self, annotator: str) -> list[Event]:
+        """The rows of the undo that redo would revert now ([] if none)."""
+        _, redo_stack = self._stacks(self._store.annotators.id_of(annotator))
+        return self._action_rows(redo_stack[-1]) if redo_stack else []
+
+    def _action_rows(self, action: int) -> list[Event]:
+        sql = (
+            "SELECT e.*, a.name AS annotator FROM events e"
+            " LEFT JOIN annotators a ON a.id = e.annotator_id WHERE e.action = ? ORDER BY e.id"
+        )
+        return [_event(row) for row in self._store.db.query(sql, [action])]
 
     def can_undo(self, annotator: str) -> bool:
         return bool(self._stacks(self._store.annotators.id_of(annotator))[0])
@@ -199,6 +227,13 @@ class Events:
                 undo_stack.append(action)
                 redo_stack.clear()
         return undo_stack, redo_stack
+
+
+def _check_expected(target: int, expected: int | None) -> None:
+    if expected is not None and target != expected:
+        raise StaleState(
+            "another window acted in the meantime; nothing was undone or redone, look again"
+        )
 
 
 def _remove(stack: list[int], item: int) -> None:

@@ -98,6 +98,15 @@ class Store:
         finally:
             self.db.execute("PRAGMA synchronous=FULL")
 
+    def data_version(self) -> int:
+        """A number that changes when another connection commits to the file.
+
+        SQLite's `PRAGMA data_version`: other windows, command-line runs and
+        worker threads change it; this connection's own commits do not. A
+        window polls it to notice that what it shows is no longer the store.
+        """
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
     def articles_done_by(self, annotator: str) -> list[str]:
         """Ids of the articles this annotator marked done."""
         return [
