@@ -59,7 +59,8 @@ class Session(QObject):
     def sync(self, force: bool = False) -> bool:
         """Bring the window up to the store if another connection wrote.
 
-        Returns whether the open article changed (its spans or its status).
+        Returns whether the open article's spans changed (a status change does
+        not make a decision on a span stale; the list and counts follow it).
         """
         version = self.store.data_version()
         if version == self._version and not force:
@@ -67,10 +68,9 @@ class Session(QObject):
         self._version = version
         changed = False
         if self.editor.document is not None:
-            status = self.editor.document.status
             edit = self.editor.refresh()
-            changed = bool(edit.removed or edit.added) or self.editor.document.status != status
-            if edit.removed or edit.added:
+            changed = bool(edit.removed or edit.added)
+            if changed:
                 self.edited.emit(edit)
         self.storeChanged.emit()
         self.progressChanged.emit()
