@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import NotFound
-from annotator.core.records import Event
+from annotator.core.records import Event, snippet
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -64,15 +64,13 @@ def _span_words(
             texts[article_id] = store.articles.get(article_id).text
         except NotFound:
             texts[article_id] = ""
-    covered = texts[article_id][state["start"] : state["end"]]
-    if len(covered) > _WIDTH:
-        covered = covered[: _WIDTH - 1] + "…"
+    covered = snippet(texts[article_id][state["start"] : state["end"]], _WIDTH)
     return f"{state.get('label', '')} “{covered}”"
 
 
 def _title(store: Store, article_id: str) -> str:
     try:
-        title = store.articles.get(article_id).title
+        article = store.articles.get(article_id)
     except NotFound:
         return article_id[:12]
-    return title if len(title) <= _WIDTH else title[: _WIDTH - 1] + "…"
+    return snippet(article.title or article.text, _WIDTH)
