@@ -62,3 +62,15 @@ def test_marking_done_makes_the_article_reviewed_and_undo_takes_it_back(
         "in_progress",
         None,
     )
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_flag_comment_stays_in_the_export_once_the_article_is_done(
+    reviews: Reviews, tmp_path: Path, fmt: str
+) -> None:
+    flagged = reviews.ids[Status.FLAGGED]
+    reviews.store.statuses.set(ALICE, flagged, Status.DONE)  # what Ctrl+Return does
+
+    said = export_says(reviews.store, fmt, ALICE, tmp_path / f"alice-{fmt}")
+
+    assert said[flagged] == (True, "done", FLAG)
