@@ -211,6 +211,9 @@ class MainWindow(QMainWindow):
         self.search_delay.stop()
         search = self.search.text()  # a trailing space ends the last word: not a prefix then
         self.articles.set_filter(self.status_filter.currentData(), search)
+        row = self.articles.row_of(self.session.article_id) if self.session.article_id else None
+        if row is not None:  # the open article stays selected when it is listed
+            self.article_table.selectRow(row)
         if self.articles.problem:
             note = f"Search failed, nothing listed: {self.articles.problem}"
         elif search.strip() and not self.articles.total:
