@@ -18,7 +18,12 @@ from annotator.core.records import Status
     type=click.Choice([s.value for s in Status]),
     help="Only articles with this status (for --annotator, else for anyone).",
 )
-@click.option("--search", metavar="TEXT", help="Full-text search; accents optional.")
+@click.option(
+    "--search",
+    metavar="TEXT",
+    help="Full-text search: articles with every word (accents optional); word* is a prefix. "
+    "Any text is a search: quotes, AND, OR, NOT, parentheses are searched as text.",
+)
 @click.option("--annotator", metavar="NAME", help="Status and counts of this annotator.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many articles.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON array, for scripts.")
@@ -34,7 +39,9 @@ def list_command(
 ) -> None:
     """List articles in import order: id, status, words, suggestions, annotations, title.
 
-    A "≈" before the title marks an article in a near-duplicate cluster.
+    A "≈" before the title marks an article in a near-duplicate cluster; the
+    annotator's flag comment follows on the next line (without --annotator,
+    everyone's, by name). --json gives it as "comment".
     """
     with open_store(db_path) as store:
         rows = store.articles.list(
@@ -56,3 +63,5 @@ def list_command(
             f"{r.id:16}  {r.status.value:11}  {r.words:6}  {r.suggestions:5}  "
             f"{r.annotations:5}  {mark}{r.title}"
         )
+        for line in (r.comment or "").splitlines():
+            click.echo(f"{'':18}↳ {line}")

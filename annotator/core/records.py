@@ -89,6 +89,7 @@ class ArticleSummary:
     status: Status
     suggestions: int
     annotations: int
+    comment: str | None = None  # the annotator's flag comment (without one: "name: comment" lines)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,10 @@
 """The article list: a lazy Qt model over the store, fine with 100k articles.
 
 Rows are read a page at a time as the view scrolls (canFetchMore/fetchMore),
-and `data()` only maps roles to cells of the rows in hand.
+and `data()` only maps roles to cells of the rows in hand. A row with a flag
+comment has a mark after its status and the comment in its tooltip. A
+search the store refuses empties the list and `problem` says why: never the
+previous results under the new search.
 """
 
 from __future__ import annotations
@@ -10,18 +13,20 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from annotator.core.errors import AnnotatorError
 from annotator.core.records import ArticleSummary, Status
 from annotator.core.store import Store
 
 _PAGE = 200
 COLUMNS = ("Title", "Status", "Sugg.", "Ann.")
-_STATUS_TEXT = {
+STATUS_TEXT = {
     Status.TODO: "todo",
     Status.IN_PROGRESS: "in progress",
     Status.DONE: "done",
     Status.SKIPPED: "skipped",
     Status.FLAGGED: "flagged",
 }
+COMMENT_MARK = " ✎"  # after the status of a row with a flag comment
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -34,22 +39,28 @@ class ArticleListModel(QAbstractTableModel):
         self._search: str | None = None
         self._rows: list[ArticleSummary] = []
         self._total = 0
+        self.problem: str | None = None  # why the list is empty when a search failed
         self.refresh()
 
     # -- filters --------------------------------------------------------------
 
     def set_filter(self, status: Status | None, search: str | None) -> None:
+        """Filter by status and by a search as typed: the last word is a prefix."""
         self._status, self._search = status, (search or None)
         self.refresh()
 
     def refresh(self) -> None:
         self.beginResetModel()
-        self._rows = []
-        self._total = self._store.articles.count_where(
-            annotator=self._annotator, status=self._status, search=self._search
-        )
-        self._fetch()
-        self.endResetModel()
+        self._rows, self._total, self.problem = [], 0, None
+        try:
+            self._total = self._store.articles.count_where(
+                annotator=self._annotator, status=self._status, search=self._search, prefix=True
+            )
+            self._fetch()
+        except AnnotatorError as error:
+            self._rows, self._total, self.problem = [], 0, str(error)
+        finally:
+            self.endResetModel()
 
     def reread(self) -> None:
         """Read the rows in hand again (another window or a command wrote).
@@ -115,7 +126,11 @@ class ArticleListModel(QAbstractTableModel):
         if parent.isValid():
             return
         first = len(self._rows)
-        page = self._page(first)
+        try:
+            page = self._page(first)
+        except AnnotatorError as error:  # keep what is shown, say it is not all
+            self._total, self.problem = first, str(error)
+            return
         if not page:
             self._total = first  # the store shrank under us
             return
@@ -131,13 +146,16 @@ class ArticleListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return (
                 ("≈ " if row.cluster else "") + row.title,
-                _STATUS_TEXT[row.status],
+                STATUS_TEXT[row.status] + (COMMENT_MARK if row.comment else ""),
                 row.suggestions,
                 row.annotations,
             )[column]
-        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            comment = f"\nComment: {row.comment}" if row.comment else ""
+            if column != 0:
+                return comment.strip() or None
             cluster = f"\nNear-duplicate cluster {row.cluster}" if row.cluster else ""
-            return f"{row.title}\n{row.words} words · {row.source}{cluster}"
+            return f"{row.title}\n{row.words} words · {row.source}{cluster}{comment}"
         if role == Qt.ItemDataRole.UserRole:
             return row.id
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:
@@ -159,6 +177,7 @@ class ArticleListModel(QAbstractTableModel):
             annotator=self._annotator,
             status=self._status,
             search=self._search,
+            prefix=True,
             limit=_PAGE,
             offset=offset,
         )

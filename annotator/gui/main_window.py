@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.paths import resources_dir
 from annotator.core.records import Status
+from annotator.gui.article_header import ArticleHeader
 from annotator.gui.article_list import ArticleListModel
 from annotator.gui.article_view import ArticleView
 from annotator.gui.cheat_sheet import CheatSheet
@@ -51,6 +52,8 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label_bar)
+        self.header = ArticleHeader(session)  # status and flag comment, above the text
+        layout.addWidget(self.header)
         layout.addWidget(self.view)
         self.setCentralWidget(central)
 
@@ -95,8 +98,16 @@ class MainWindow(QMainWindow):
         for status in Status:
             self.status_filter.addItem(status.value.replace("_", " "), status)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search (accents optional)")
+        self.search.setPlaceholderText("Search (accents optional; word* a prefix)")
         self.search.setClearButtonEnabled(True)
+        self.search_note = QLabel()  # how many match, or why none
+        self.search_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.search_note.setWordWrap(True)
+        self.search_note.hide()
+        self.search_delay = QTimer(self)  # search as you type, once typing pauses
+        self.search_delay.setSingleShot(True)
+        self.search_delay.setInterval(250)
+        self.search_delay.timeout.connect(self._filter)
         self.article_table = QTableView()
         self.article_table.setObjectName("articleList")
         self.article_table.setModel(self.articles)
@@ -109,11 +120,11 @@ class MainWindow(QMainWindow):
         for column in range(1, self.articles.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.article_table.clicked.connect(self._list_clicked)
-        for widget in (self.status_filter, self.search, self.article_table):
+        for widget in (self.status_filter, self.search, self.search_note, self.article_table):
             layout.addWidget(widget)
         self.status_filter.currentIndexChanged.connect(self._filter)
         self.search.returnPressed.connect(self._filter)
-        self.search.textChanged.connect(lambda text: self._filter() if not text else None)
+        self.search.textChanged.connect(lambda _: self.search_delay.start())
         self.articles_dock = self._dock(
             "Articles", "articlesDock", panel, Qt.DockWidgetArea.LeftDockWidgetArea
         )
@@ -198,7 +209,22 @@ class MainWindow(QMainWindow):
         self.session.open(self.articles.article_id(index.row()))
 
     def _filter(self) -> None:
-        self.articles.set_filter(self.status_filter.currentData(), self.search.text().strip())
+        self.search_delay.stop()
+        search = self.search.text()  # a trailing space ends the last word: not a prefix then
+        self.articles.set_filter(self.status_filter.currentData(), search)
+        row = self.articles.row_of(self.session.article_id) if self.session.article_id else None
+        if row is not None:  # the open article stays selected when it is listed
+            self.article_table.selectRow(row)
+        if self.articles.problem:
+            note = f"Search failed, nothing listed: {self.articles.problem}"
+        elif search.strip() and not self.articles.total:
+            note = f"No article matches “{search.strip()}”."
+        elif search.strip():
+            note = f"{self.articles.total} article(s) match."
+        else:
+            note = ""
+        self.search_note.setText(note)
+        self.search_note.setVisible(bool(note))
 
     def _command(self, name: str) -> None:
         if name == "cheat_sheet":
@@ -219,9 +245,14 @@ class MainWindow(QMainWindow):
         dock.resize(700, 800)
 
     def _flag(self) -> None:
-        comment, ok = QInputDialog.getText(self, "Flag the article", "What is wrong?")
-        if ok:
-            self.session.set_status(Status.FLAGGED, comment.strip() or None)
+        if self.session.article_id is None:
+            return
+        current = self.session.store.statuses.get(self.session.article_id, self.session.annotator)
+        comment, ok = QInputDialog.getText(
+            self, "Flag the article", "What is wrong?", text=current.comment or ""
+        )
+        if ok:  # the comment as edited: emptied, it is cleared
+            self.session.set_status(Status.FLAGGED, comment)
 
     def open_review(self, annotators: list[str] | None = None, article_id: str | None = None):  # type: ignore[no-untyped-def]
         """The review window over the given annotators (default: all with work done)."""

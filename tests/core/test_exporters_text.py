@@ -27,6 +27,8 @@ def read_jsonl(path: Path) -> list[dict]:
 
 
 def test_prodigy_tokens_and_spans_are_consistent(corpus: Corpus, tmp_path: Path) -> None:
+    for article_id in corpus.texts:  # finished: the tasks are answers
+        corpus.store.statuses.set(ALICE, article_id, Status.DONE)
     out = tmp_path / "prodigy.jsonl"
     report = export_prodigy(corpus.store, out, source=ALICE)
     tasks = read_jsonl(out)
@@ -196,7 +198,8 @@ def test_brat_offsets_point_at_the_right_text(corpus: Corpus, tmp_path: Path) ->
 
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(
-        [f"{i}.{ext}" for i in corpus.texts for ext in ("txt", "ann")] + ["annotation.conf"]
+        [f"{i}.{ext}" for i in corpus.texts for ext in ("txt", "ann")]
+        + ["annotation.conf", "articles.jsonl"]
     )
     assert sorted(report.files) == sorted(out / n for n in names)
     for article_id, text in corpus.texts.items():
@@ -340,4 +343,5 @@ def test_cancel_writes_nothing_and_progress_is_reported(
     assert [(p.done, p.total) for p in seen] == [(1, 3), (2, 3), (3, 3)]
     assert out.is_dir() == (name in FOLDER_FORMATS)
     assert all(p.exists() for p in report.files) and report.files
-    assert [p.name for p in (tmp_path / "exports").iterdir()] == [out.name]
+    side = [out.name + ".articles.jsonl"] if name == "conll" else []  # whose, reviewed or not
+    assert sorted(p.name for p in (tmp_path / "exports").iterdir()) == [out.name, *side]

@@ -2,7 +2,8 @@
 
 A *source* is `suggestions` (the newest suggestion set of each article),
 `gold`, or an annotator's name. Every record says where its spans came from,
-so an export always tells reviewed from unreviewed work. `formats.EXPORTERS`
+so an export always tells reviewed from unreviewed work (`base.is_reviewed`:
+a person finished the article). `formats.EXPORTERS`
 names them all; `common.py` holds what the token formats share.
 """
 

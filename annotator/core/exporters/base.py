@@ -54,6 +54,42 @@ class FormatReport(ExportReport):
     splits: dict[str, int] = field(default_factory=dict)
 
 
+def is_reviewed(source: str, status: str | None) -> bool:
+    """The one rule of every export: reviewed means a person finished the article.
+
+    An annotator's article is reviewed when its status is done (todo, in
+    progress, skipped and flagged are not); a gold article when it is
+    adjudicated (not while in review); suggestions never are.
+    """
+    if source == SUGGESTIONS:
+        return False
+    if source == GOLD:
+        return status == "adjudicated"
+    return status == Status.DONE.value
+
+
+def review_record(item: SourcedArticle | SourcedRows) -> dict[str, Any]:
+    """What an export records of an article's review, for formats with no place for it in
+    their own files (a side file of the CoNLL and brat exports, columns of the CSV):
+    `{"id", "title", "source", "reviewed", "status", "comment"?}`."""
+    provenance = item.provenance
+    record = {
+        "id": item.article.id,
+        "title": item.article.title,
+        "source": provenance["source"],
+        "reviewed": provenance["reviewed"],
+        "status": provenance.get("status"),
+    }
+    if provenance.get("comment"):
+        record["comment"] = provenance["comment"]
+    return record
+
+
+def review_line(item: SourcedArticle | SourcedRows) -> str:
+    """`review_record` as a JSON line."""
+    return json.dumps(review_record(item), ensure_ascii=False) + "\n"
+
+
 @dataclass(frozen=True, slots=True)
 class SourcedArticle:
     """An article with the spans of one source and where they came from."""
@@ -141,7 +177,7 @@ def _suggested(store: Store, ids: list[str]) -> dict[str, SourcedRows]:
     for article_id, (suggestion_set, rows) in batches.suggested(store, ids).items():
         provenance = {
             "source": SUGGESTIONS,
-            "reviewed": False,
+            "reviewed": is_reviewed(SUGGESTIONS, None),
             "model": suggestion_set.model,
             "model_version": suggestion_set.model_version,
             "recognizers_version": suggestion_set.recognizers_version,
@@ -156,7 +192,8 @@ def _gold(store: Store, ids: list[str]) -> dict[str, SourcedRows]:
     for article_id, (status, rows) in batches.gold(store, ids).items():
         provenance = {
             "source": GOLD,
-            "reviewed": True,
+            "reviewed": is_reviewed(GOLD, status),
+            "status": status,  # in_review or adjudicated
             "adjudication": status,
             "adjudicators": sorted({r[6] for r in rows}),
             "supporters": [json.loads(r[7]) for r in rows],
@@ -169,10 +206,17 @@ def _gold(store: Store, ids: list[str]) -> dict[str, SourcedRows]:
 def _annotated(store: Store, ids: list[str], annotator: str, status: str) -> dict[str, SourcedRows]:
     statuses = batches.statuses(store, ids, annotator)
     if status != "all":
-        ids = [i for i in ids if statuses[i] == Status(status)]
+        ids = [i for i in ids if statuses[i][0] == Status(status)]
     articles = batches.articles(store, ids)
     out = {}
     for article_id, rows in batches.annotated(store, ids, annotator).items():
-        provenance = {"source": annotator, "reviewed": True, "status": statuses[article_id].value}
+        state, comment = statuses[article_id]
+        provenance: dict[str, Any] = {
+            "source": annotator,
+            "reviewed": is_reviewed(annotator, state.value),
+            "status": state.value,
+        }
+        if comment:  # the annotator's flag comment, kept whatever the status now
+            provenance["comment"] = comment
         out[article_id] = SourcedRows(articles[article_id], provenance, rows)
     return out

@@ -15,13 +15,19 @@ import re
 from pathlib import Path
 
 from annotator.core.errors import Cancelled
-from annotator.core.exporters.base import FormatReport, SourcedArticle, sourced_articles
+from annotator.core.exporters.base import (
+    FormatReport,
+    SourcedArticle,
+    review_line,
+    sourced_articles,
+)
 from annotator.core.exporters.common import (
     LINE_BREAKS,
     check_cancelled,
     staged_directory,
     write_bytes,
 )
+from annotator.core.files import atomic_write
 from annotator.core.progress import CancelCheck, ProgressCallback
 from annotator.core.records import LABELS
 from annotator.core.store import Store
@@ -39,6 +45,7 @@ QUALIFIERS: tuple[str, ...] = (
     "range",
 )
 CONF = "annotation.conf"
+ARTICLES = "articles.jsonl"  # whose spans, reviewed or not, flag comments: brat has no place
 _BREAKS = re.compile(f"[{re.escape(LINE_BREAKS)}]+")
 _BRAT_NAME = re.compile(r"[^\s|,:;]+")
 
@@ -72,6 +79,10 @@ def export_brat(
       DATE) and any other label exported, as entities; `<OVERLAP>` allowing
       any overlap; the `Qualifier` attribute of FIGURE with the guideline's
       values (and any other value exported).
+    - `articles.jsonl`: one JSON line an article, `{"id", "title", "source",
+      "reviewed", "status", "comment"?}` (`base.review_record`): brat has no
+      place for whose spans they are, whether a person finished the article,
+      nor a flag comment (its notes belong to annotations).
 
     The folder appears whole; if it exists, the export's files replace
     theirs one by one and other files are left alone.
@@ -80,10 +91,14 @@ def export_brat(
     labels: list[str] = list(LABELS)
     qualifiers: list[str] = list(QUALIFIERS)
     try:
-        with staged_directory(out, report.files) as folder:
+        with (
+            staged_directory(out, report.files) as folder,
+            atomic_write(folder / ARTICLES) as reviews,
+        ):
             for item in sourced_articles(
                 store, source, status=status, progress=progress, cancelled=cancelled
             ):
+                reviews.write(review_line(item))
                 article = item.article
                 write_bytes(folder / f"{article.id}.txt", article.text.encode("utf-8"))
                 ann = ann_lines(item, report, labels, qualifiers)

@@ -25,7 +25,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.core.errors import Cancelled
-from annotator.core.exporters.base import FormatReport, SourcedArticle, sourced_articles
+from annotator.core.exporters.base import (
+    FormatReport,
+    SourcedArticle,
+    review_line,
+    sourced_articles,
+)
 from annotator.core.exporters.common import (
     check_cancelled,
     french,
@@ -42,6 +47,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 DOCSTART = "-DOCSTART- -X- O O"
+ARTICLES_SUFFIX = ".articles.jsonl"  # the side file: `out` + this
 POS = "-X-"
 CHUNK = "_"
 
@@ -70,17 +76,23 @@ def export_conll(
       overlaps another span; every change is in the report.
     - `-DOCSTART- -X- O O` and a blank line before each article
       (`docstart=False` leaves them out).
+    - `<out>.articles.jsonl` beside it: the articles in the file's order, one
+      JSON line each, `{"id", "title", "source", "reviewed", "status",
+      "comment"?}` (`base.review_record`): CoNLL has no place for whose
+      spans they are, whether a person finished the article, nor a flag comment.
     FIGURE attributes have no place in CoNLL: use the JSONL, DocBin, Prodigy,
     brat or figures CSV export for them.
     """
     nlp = french()
-    report = FormatReport(files=[out])
+    side = out.with_name(out.name + ARTICLES_SUFFIX)
+    report = FormatReport(files=[out, side])
     try:
-        with atomic_write(out) as stream:
+        with atomic_write(out) as stream, atomic_write(side) as articles:
             items = sourced_articles(
                 store, source, status=status, progress=progress, cancelled=cancelled
             )
             for item, doc, _ in tokenized(store, items, nlp.vocab, cancelled):
+                articles.write(review_line(item))
                 if docstart:
                     stream.write(DOCSTART + "\n\n")
                 for block in conll_sentences(nlp, doc, item, report):

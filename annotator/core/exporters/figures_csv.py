@@ -8,7 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import Cancelled
-from annotator.core.exporters.base import FormatReport, SourcedArticle, sourced_articles
+from annotator.core.exporters.base import (
+    FormatReport,
+    SourcedArticle,
+    review_record,
+    sourced_articles,
+)
 from annotator.core.exporters.common import (
     check_cancelled,
     french,
@@ -34,6 +39,10 @@ COLUMNS: tuple[str, ...] = (
     "start",
     "end",
     "origin",
+    "source",
+    "reviewed",
+    "status",
+    "comment",
 )
 
 
@@ -54,7 +63,11 @@ def export_figures_csv(
     and by spaCy's rule-based sentencizer, never inside a FIGURE; white space
     at its ends trimmed), `start`, `end` (character offsets into the article
     text, end exclusive), `origin` (accepted / edited / manual / imported /
-    suggestion).
+    suggestion), then the article's review (`base.review_record`): `source`
+    (whose spans), `reviewed` (`true` only when a person finished the article:
+    done, or adjudicated for gold), `status` (the annotator's status or the
+    gold's adjudication; empty for suggestions) and `comment` (the annotator's
+    flag comment, if any).
 
     The file is UTF-8 without a BOM, comma-separated, a header first, fields
     quoted when needed and rows ended by CRLF (RFC 4180; Python's `csv` and
@@ -93,6 +106,9 @@ def figure_rows(nlp: Language, item: SourcedArticle) -> list[tuple[Any, ...]]:
         tokens = doc.char_span(span.start, span.end, alignment_mode="expand")
         ranges.append((tokens.start, tokens.end) if tokens is not None else None)
     sentences(nlp, doc, [r for r in ranges if r is not None])
+    review = review_record(item)
+    reviewed = "true" if review["reviewed"] else "false"
+    article = (review["source"], reviewed, review["status"] or "", review.get("comment", ""))
     rows = []
     for (span, origin), token_range in zip(figures, ranges, strict=True):
         # No tokens only for offsets outside the text, which the store refuses.
@@ -110,6 +126,7 @@ def figure_rows(nlp: Language, item: SourcedArticle) -> list[tuple[Any, ...]]:
                 span.start,
                 span.end,
                 origin_name(origin),
+                *article,
             )
         )
     return rows

@@ -26,8 +26,9 @@ def export_jsonl(
     """Write the articles of `source` with their spans; the file appears whole or not at all.
 
     Each span carries its FIGURE attributes in `attrs` and, for human work, its
-    `origin`; each line's `source` says whose spans they are and whether they
-    were reviewed.
+    `origin`; each line's `source` says whose spans they are, whether they
+    were reviewed (`base.is_reviewed`), the article's `status` and the
+    annotator's flag `comment` when there is one.
     """
     report = ExportReport(files=[out])
     try:

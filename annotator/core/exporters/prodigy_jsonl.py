@@ -73,9 +73,11 @@ def export_prodigy(
     - `source`: whose spans these are and whether they were reviewed, as in
       the JSONL export.
     - `answer`: by default (`REVIEWED`) "accept" on the tasks a person
-      reviewed (an annotator's or gold articles) and none on the others
-      (suggestions): those are tasks to correct in Prodigy, not answers to
-      load. A string puts that answer on every task; None on none.
+      reviewed (`base.is_reviewed`: an annotator's articles marked done,
+      adjudicated gold) and none on the others (suggestions, articles todo,
+      in progress, skipped or flagged, gold in review): those are tasks to
+      correct in Prodigy, not answers to load. A string puts that answer on
+      every task; None on none.
     - `_input_hash` from the text, `_task_hash` from the input hash and the
       spans: stable signed 32-bit integers (the range Prodigy's own hashes
       use), the same on every machine and run. Two annotators' versions of

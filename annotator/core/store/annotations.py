@@ -191,7 +191,8 @@ class Annotations:
                     "article_id": article_id,
                     "annotator_id": annotator_id,
                     "status": status.value,
-                    "comment": None,
+                    # a flag comment stays with the article (statuses.set)
+                    "comment": (before.get(article_id) or {}).get("comment"),
                     "updated_at": rows.stamp,
                 }
                 states.append(after)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from annotator.core.errors import NotFound
+from annotator.core.errors import NotFound, StoreError
 from annotator.core.neardup import SCHEME, signature
 from annotator.core.records import Article, ArticleSummary, Status, snippet
 from annotator.core.store.connection import now
 from annotator.core.store.events import Change
 from annotator.core.store.schema import insert_rows
+from annotator.core.store.search import fts_query
 
 if TYPE_CHECKING:
     from annotator.core.store.store import Store
@@ -238,6 +241,7 @@ class Articles:
         annotator: str | None = None,
         status: Status | None = None,
         search: str | None = None,
+        prefix: bool = False,
         limit: int | None = None,
         offset: int = 0,
         ids: list[str] | None = None,
@@ -246,28 +250,33 @@ class Articles:
 
         With an annotator, status and annotation counts are theirs; without,
         status is the furthest any annotator got and counts are everyone's.
+        `search` is any text (`search.fts_query`: every word, `word*` a
+        prefix, the last word a prefix too with `prefix`); blank searches
+        nothing out.
         """
-        where, args = self._filters(annotator, status, search)
+        where, args = self._filters(annotator, status, search, prefix)
         if ids is not None:
             marks = ", ".join("?" * len(ids))
             where = (where + " AND " if where else "WHERE ") + f"ar.id IN ({marks})"
             args = [*args, *ids]
-        status_sql, annotations_sql, join_args = self._per_annotator(annotator)
+        status_sql, annotations_sql, comment_sql, join_args = self._per_annotator(annotator)
         sql = f"""
             SELECT ar.id, ar.title, ar.text_head, ar.words, ar.source, ar.cluster,
                    {status_sql} AS status,
                    (SELECT count(*) FROM suggestions s WHERE s.article_id = ar.id
                       AND s.set_id = (SELECT max(set_id) FROM suggested_articles sa
                                       WHERE sa.article_id = ar.id)) AS suggestions,
-                   {annotations_sql} AS annotations
+                   {annotations_sql} AS annotations,
+                   {comment_sql} AS comment
             FROM (SELECT seq, id, title, substr(text, 1, 200) AS text_head, words, source, cluster
                   FROM articles) ar
             {where}
             ORDER BY ar.seq LIMIT ? OFFSET ?
         """
-        rows = self._store.db.execute(
-            sql, [*join_args, *args, -1 if limit is None else limit, offset]
-        )
+        with _search_errors(search):
+            rows = self._store.db.execute(
+                sql, [*join_args, *args, -1 if limit is None else limit, offset]
+            ).fetchall()
         return [
             ArticleSummary(
                 id=r[0],
@@ -278,6 +287,7 @@ class Articles:
                 status=Status(r[6]),
                 suggestions=r[7],
                 annotations=r[8],
+                comment=r[9],
             )
             for r in rows
         ]
@@ -288,12 +298,15 @@ class Articles:
         annotator: str | None = None,
         status: Status | None = None,
         search: str | None = None,
+        prefix: bool = False,
     ) -> int:
-        where, args = self._filters(annotator, status, search)
+        where, args = self._filters(annotator, status, search, prefix)
         sql = f"SELECT count(*) FROM (SELECT seq, id FROM articles) ar {where}"
-        return self._store.db.execute(sql, args).fetchone()[0]
+        with _search_errors(search):
+            return self._store.db.execute(sql, args).fetchone()[0]
 
-    def _per_annotator(self, annotator: str | None) -> tuple[str, str, list[Any]]:
+    def _per_annotator(self, annotator: str | None) -> tuple[str, str, str, list[Any]]:
+        """The SQL of the status, annotation count and comment columns, and their arguments."""
         if annotator is None:
             ranked = " ".join(f"WHEN '{k}' THEN {v}" for k, v in _RANK.items())
             back = " ".join(f"WHEN {v} THEN '{k}'" for k, v in _RANK.items())
@@ -302,7 +315,14 @@ class Articles:
                 " FROM article_status st WHERE st.article_id = ar.id)"
             )
             annotations_sql = "(SELECT count(*) FROM annotations an WHERE an.article_id = ar.id)"
-            return status_sql, annotations_sql, []
+            # everyone's comments, a "name: comment" line each (its line breaks as spaces)
+            comment_sql = (
+                "(SELECT group_concat(line, char(10)) FROM (SELECT a.name || ': ' ||"
+                " replace(st.comment, char(10), ' ') AS line"
+                " FROM article_status st JOIN annotators a ON a.id = st.annotator_id"
+                " WHERE st.article_id = ar.id AND st.comment != '' ORDER BY a.name))"
+            )
+            return status_sql, annotations_sql, comment_sql, []
         status_sql = (
             "coalesce((SELECT st.status FROM article_status st JOIN annotators a"
             " ON a.id = st.annotator_id WHERE st.article_id = ar.id AND a.name = ?), 'todo')"
@@ -311,16 +331,26 @@ class Articles:
             "(SELECT count(*) FROM annotations an JOIN annotators a ON a.id = an.annotator_id"
             " WHERE an.article_id = ar.id AND a.name = ?)"
         )
-        return status_sql, annotations_sql, [annotator, annotator]
+        comment_sql = (
+            "(SELECT nullif(st.comment, '') FROM article_status st JOIN annotators a"
+            " ON a.id = st.annotator_id WHERE st.article_id = ar.id AND a.name = ?)"
+        )
+        return status_sql, annotations_sql, comment_sql, [annotator, annotator, annotator]
 
     def _filters(
-        self, annotator: str | None, status: Status | None, search: str | None
+        self, annotator: str | None, status: Status | None, search: str | None, prefix: bool
     ) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         args: list[Any] = []
-        if search:
-            clauses.append("ar.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-            args.append(self._store.db.quote_fts(search))
+        if search is not None and search.strip():
+            query = fts_query(search, last_is_prefix=prefix)
+            if query is None:  # text, but no word in it (`*`): nothing matches
+                clauses.append("0")
+            else:
+                clauses.append(
+                    "ar.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+                )
+                args.append(query)
         if status is not None:
             status = Status(status)
             who = (
@@ -342,3 +372,14 @@ class Articles:
                 args.append(status.value)
             args.extend(who_args)
         return ("WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+
+@contextlib.contextmanager
+def _search_errors(search: str | None) -> Iterator[None]:
+    """A query with a search that SQLite refuses becomes an error the user can read."""
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        if search is None or not search.strip():
+            raise
+        raise StoreError(f"the search {search!r} failed: {error}") from error

@@ -61,19 +61,22 @@ def annotated(store: Store, ids: Sequence[str], annotator: str) -> dict[str, lis
     return {i: [] for i in ids} | _grouped(rows)
 
 
-def statuses(store: Store, ids: Sequence[str], annotator: str) -> dict[str, Status]:
-    """Each article's status for `annotator`; todo where none was ever set."""
-    found = dict(
-        _rows(
+def statuses(
+    store: Store, ids: Sequence[str], annotator: str
+) -> dict[str, tuple[Status, str | None]]:
+    """Each article's (status, comment) for `annotator`; (todo, None) where none was ever set."""
+    found = {
+        r[0]: (Status(r[1]), r[2])
+        for r in _rows(
             store,
-            "SELECT s.article_id, s.status FROM article_status s"
+            "SELECT s.article_id, s.status, s.comment FROM article_status s"
             " JOIN annotators a ON a.id = s.annotator_id"
             " WHERE s.article_id IN ({ids}) AND a.name = ?",
             ids,
             annotator,
         )
-    )
-    return {i: Status(found[i]) if i in found else Status.TODO for i in ids}
+    }
+    return {i: found.get(i, (Status.TODO, None)) for i in ids}
 
 
 def suggested(store: Store, ids: Sequence[str]) -> dict[str, tuple[SuggestionSet, list[SpanRow]]]:

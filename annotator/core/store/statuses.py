@@ -32,7 +32,14 @@ class Statuses:
     def set(
         self, annotator: str, article_id: str, status: Status, comment: str | None = None
     ) -> ArticleStatus:
-        """Mark an article todo, in progress, done, skipped or flagged (with a comment)."""
+        """Mark an article todo, in progress, done, skipped or flagged (with a comment).
+
+        The comment is the annotator's note on the article, kept whatever its
+        status becomes (marking a flagged article done does not erase why it
+        was flagged; INCEpTION and doccano keep theirs too): None keeps the
+        current one, a string replaces it, an empty or blank string clears it.
+        The event log keeps every earlier comment.
+        """
         status = Status(status)
         with self._store.transaction():
             annotator_id = self._store.annotators.id_of(annotator)
@@ -72,6 +79,10 @@ class Statuses:
     ) -> None:
         key = f"{annotator_id}/{article_id}"
         before = self._state(annotator_id, article_id)
+        if comment is None:  # the note stays with the article
+            comment = before["comment"] if before else None
+        elif not comment.strip():  # cleared
+            comment = None
         after = {
             "article_id": article_id,
             "annotator_id": annotator_id,
