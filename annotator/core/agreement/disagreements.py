@@ -192,7 +192,15 @@ def disagreements(corpus: Corpus) -> Disagreements:
     spans_in = np.bincount(cluster, minlength=n_clusters)
     # Spans are unique per annotator: a cluster all agree on has each span m times.
     same_spans = per_cluster(start, end, label) * m == spans_in
-    agreed = same_spans & (per_cluster(start, end, label, attrs) * m == spans_in)
+    # Rows of one (start, end, label) are consecutive: attributes differ where neighbours do.
+    differ = (
+        (start[1:] == start[:-1])
+        & (end[1:] == end[:-1])
+        & (label[1:] == label[:-1])
+        & (attrs[1:] != attrs[:-1])
+    )
+    attributes_differ = np.bincount(cluster[1:][differ], minlength=n_clusters) > 0
+    agreed = same_spans & ~attributes_differ
     annotators_in = per_cluster(who)
     offsets_in = per_cluster(start, end)
     offset_owners = per_cluster(start, end, who)
