@@ -8,12 +8,21 @@ than); Bob marks the same characters but reads 1300, exact; Carol types
 from __future__ import annotations
 
 import json
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.core.adjudication import auto, supported_spans
+from annotator.core.agreement import (
+    AgreementInput,
+    ArticleInput,
+    AttributeCounts,
+    agreement,
+)
 from annotator.core.attribute_agreement import attribute_key
 from annotator.core.editing import ArticleEditor
 from annotator.core.importing import import_paths
@@ -22,6 +31,7 @@ from annotator.core.records import Span, Status
 from annotator.core.review import ReviewEditor
 from annotator.core.store import Store
 from annotator.core.team_agreement import team_agreement
+from tests.core.agreement_helpers import corpora
 
 PHRASE = "Plus de 13 000 civils"
 BOB_READS = {"value": 1300, "qualifier": "exact", "unit": "civils"}
@@ -162,3 +172,95 @@ def test_supported_spans_group_by_attributes() -> None:
     }
     assert not found[(0, ("alice", "carol"), True)].allowed_by("majority")  # 2 of 3, contested
     assert found[(30, ("bob", "carol"), False)].allowed_by("majority")
+
+
+# --- on random corpora, against a plain statement of the rule ------------------------------
+
+READINGS = (
+    {},
+    {"value": 13000, "qualifier": "more_than", "unit": "civils"},
+    {"value": 13000.0, "qualifier": "more_than", "unit": "civils"},  # the same reading
+    {"value": 1300, "qualifier": "exact", "unit": "civils"},
+)
+
+
+@st.composite
+def figure_corpora(draw: st.DrawFn) -> tuple[AgreementInput, tuple[str, ...]]:
+    """Random corpora whose LOC spans become FIGUREs, each with one of a few readings."""
+    data, names = draw(corpora())
+    articles = []
+    for art in data.articles:
+        spans = {
+            name: [
+                Span(s.start, s.end, "FIGURE", dict(draw(st.sampled_from(READINGS))))
+                if s.label == "LOC"
+                else s
+                for s in mine
+            ]
+            for name, mine in art.spans.items()
+        }
+        articles.append(ArticleInput(art.id, art.text, art.tokens, spans))
+    return AgreementInput(articles), names
+
+
+def first_readings(data: AgreementInput, name: str) -> dict[tuple, tuple]:
+    """(article, start, end, label) -> attribute key of the first such span (twins count once)."""
+    out: dict[tuple, tuple] = {}
+    for art in data.articles:
+        for s in art.spans[name]:
+            out.setdefault((art.id, s.start, s.end, s.label), attribute_key(s.attrs))
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(figure_corpora())
+def test_figure_values_and_disagreements_follow_the_rule(case) -> None:  # type: ignore[no-untyped-def]
+    data, names = case
+    report = agreement(data)
+    readings = {n: first_readings(data, n) for n in names}
+    for a, b in combinations(names, 2):
+        both = [k for k in readings[a] if k in readings[b] and k[3] == "FIGURE"]
+        agreed = sum(readings[a][k] == readings[b][k] for k in both)
+        assert report.figure_value(a, b).micro == AttributeCounts(len(both), agreed)
+    # Readings never change span F1.
+    plain = AgreementInput(
+        [
+            ArticleInput(
+                art.id,
+                art.text,
+                art.tokens,
+                {n: [Span(*_place(s)) for s in spans] for n, spans in art.spans.items()},
+            )
+            for art in data.articles
+        ]
+    )
+    without = agreement(plain)
+    assert report.spans == without.spans
+    listed = report.disagreements
+    assert listed.to_json() == [d.to_json() for d in listed]
+    # Disagreements: those on characters and labels, plus those on readings alone.
+    by_place = {(d.article, d.start, d.end) for d in without.disagreements}
+    extra = [d for d in listed if (d.article, d.start, d.end) not in by_place]
+    assert {(d.article, d.start, d.end) for d in listed} >= by_place
+    assert all(d.kind == "attributes" for d in extra)
+    for d in listed:
+        if d.kind != "attributes":
+            continue
+        marked = {n: {(s.start, s.end, s.label) for s in spans} for n, spans in d.said.items()}
+        assert len({frozenset(m) for m in marked.values()}) == 1  # the same spans...
+        read = [
+            {attribute_key(x.attrs) for n in names for x in d.said[n] if _place(x) == _place(s)}
+            for s in d.said[names[0]]
+        ]
+        assert any(len(k) > 1 for k in read)  # ...read differently somewhere
+    # Every span all marked alike but read differently is in a listed disagreement.
+    for key in set.intersection(*(set(readings[n]) for n in names)):
+        if len({readings[n][key] for n in names}) > 1:
+            article_id, start, end, _ = key
+            assert any(
+                d.article == article_id and d.start <= start and end <= d.end for d in listed
+            )
+
+
+def _place(span: Span) -> tuple[int, int, str]:
+    return (span.start, span.end, span.label)
