@@ -8,12 +8,19 @@ from pathlib import Path
 import click
 
 from annotator.cli.common import db_option, open_store, user_errors
+from annotator.core.records import Span
 
 _SHOWN = 15  # disagreements listed in the readable output
 
 
 def _number(value: float | None) -> str:
     return "  —  " if value is None else f"{value:5.2f}"
+
+
+def _span(span: Span) -> str:
+    """ "FIGURE 0-21 (value 13000, qualifier more_than, unit civils)"."""
+    attrs = ", ".join(f"{k} {v}" for k, v in span.attrs.items())
+    return f"{span.label} {span.start}-{span.end}" + (f" ({attrs})" if attrs else "")
 
 
 @click.command("agreement")
@@ -34,9 +41,9 @@ def _number(value: float | None) -> str:
 def agreement_command(
     annotators: str | None, label: str | None, as_json: bool, db_path: Path | None
 ) -> None:
-    """Span F1 (strict and lenient), Cohen's and Fleiss' kappa, Krippendorff's alpha over
-    tokens and unitizing alpha over characters, on the articles all compared annotators
-    marked done. docs/agreement.md defines each measure.
+    """Span F1 (strict and lenient), FIGURE value agreement, Cohen's and Fleiss' kappa,
+    Krippendorff's alpha over tokens and unitizing alpha over characters, on the articles
+    all compared annotators marked done. docs/agreement.md defines each measure.
     """
     from annotator.core.team_agreement import team_agreement  # numpy, scipy, spaCy: on demand
 
@@ -70,6 +77,16 @@ def agreement_command(
         return f"{_number(strict).strip()}/{_number(lenient).strip()}"
 
     table("Span F1, strict/lenient (row: reference, column: compared):", pair_f1)
+
+    def pair_values(a: str, b: str) -> str:
+        counts = report.figure_value(a, b).micro
+        return f"{counts.agreed}/{counts.compared}" if counts.compared else "—"
+
+    table(
+        "FIGURE value agreement, agreed/compared (of the FIGURE spans both marked,"
+        " those with the same value, qualifier and unit):",
+        pair_values,
+    )
     table("Cohen's kappa over tokens:", lambda a, b: _number(report.tokens.kappa(a, b)).strip())
     echo(
         f"\nFleiss' kappa {_number(report.tokens.fleiss_kappa)} · Krippendorff's alpha"
@@ -95,7 +112,7 @@ def agreement_command(
     echo(f"\n{len(disagreements)} disagreement(s)" + (":" if len(disagreements) else "."))
     for d in list(disagreements)[:_SHOWN]:
         said = "; ".join(
-            f"{who}: " + (", ".join(f"{s.label} {s.start}-{s.end}" for s in spans) or "nothing")
+            f"{who}: " + (", ".join(_span(s) for s in spans) or "nothing")
             for who, spans in d.said.items()
         )
         echo(f"  {d.article} {d.start}-{d.end} ({d.kind}): {said}")

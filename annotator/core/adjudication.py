@@ -1,17 +1,21 @@
 """Adjudication: from several annotators' versions of an article to gold.
 
-A span is identified by its characters and label; its *support* is the set of
+A span is identified by its characters, label and attributes (a FIGURE's
+value, qualifier, unit: `attribute_key`); its *support* is the set of
 annotators who have exactly that span. `auto` takes into gold what a rule
 allows (unanimous: every annotator; majority: more than half) and leaves the
-rest for review in the window.
+rest for review in the window. A span whose annotators marked the same
+characters and label with different attributes is *contested*: no rule takes
+any of its versions; the lead picks one in review.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from annotator.core.attribute_agreement import AttributeKey, attribute_key
 from annotator.core.errors import AnnotatorError
 from annotator.core.progress import CancelCheck, Progress, ProgressCallback
 from annotator.core.records import Span, Status
@@ -26,6 +30,7 @@ class SupportedSpan:
     span: Span
     supporters: tuple[str, ...]
     of: int  # how many annotators were compared
+    contested: bool = False  # others marked these characters and label with other attributes
 
     @property
     def support(self) -> str:
@@ -35,6 +40,8 @@ class SupportedSpan:
         return "one" if len(self.supporters) == 1 else "some"
 
     def allowed_by(self, rule: str) -> bool:
+        if self.contested:  # the annotators disagree on the attributes: a person decides
+            return False
         if rule == "unanimous":
             return len(self.supporters) == self.of
         return len(self.supporters) * 2 > self.of
@@ -69,19 +76,27 @@ def default_annotators(store: Store) -> list[str]:
 
 
 def supported_spans(versions: dict[str, list[Span]]) -> list[SupportedSpan]:
-    """Every distinct span of the versions, with who has it, in text order."""
-    supporters: dict[tuple[int, int, str], list[str]] = defaultdict(list)
-    first: dict[tuple[int, int, str], Span] = {}
+    """Every distinct span of the versions (attributes included), with who has it.
+
+    In text order, then label; versions of one span that differ by attributes
+    come in the order of their first supporter's name.
+    """
+    supporters: dict[tuple[int, int, str, AttributeKey], list[str]] = defaultdict(list)
+    first: dict[tuple[int, int, str, AttributeKey], Span] = {}
     for name, spans in versions.items():
         for span in spans:
-            key = (span.start, span.end, span.label)
+            key = (span.start, span.end, span.label, attribute_key(span.attrs))
             if name not in supporters[key]:
                 supporters[key].append(name)
             first.setdefault(key, span)
-    return [
-        SupportedSpan(first[key], tuple(sorted(names)), len(versions))
-        for key, names in sorted(supporters.items())
+    attributes_per_span = Counter(key[:3] for key in supporters)
+    found = [
+        SupportedSpan(
+            first[key], tuple(sorted(names)), len(versions), attributes_per_span[key[:3]] > 1
+        )
+        for key, names in supporters.items()
     ]
+    return sorted(found, key=lambda s: (s.span.start, s.span.end, s.span.label, s.supporters))
 
 
 def versions(store: Store, article_id: str, annotators: Sequence[str]) -> dict[str, list[Span]]:

@@ -41,7 +41,7 @@ def team_agreement(
     tokens = article_tokens(store, ids, progress=progress, cancelled=cancelled)
     if cancelled is not None and cancelled():
         raise Cancelled("agreement cancelled")
-    spans = store.spans_by_article(ids, names, attrs=False)
+    spans = store.spans_by_article(ids, names)  # with attributes: FIGURE values are compared
     texts = dict(store.articles.texts(ids))
     articles = tuple(
         ArticleInput(article_id, texts[article_id], tokens[article_id], spans[article_id])

@@ -1,8 +1,10 @@
 """The agreement view: a pairwise heat map, per-label bars, and the articles behind a cell.
 
 The numbers come from the same core function as `annotator agreement`, run in
-a worker thread. Clicking a cell lists the articles where that pair
-disagrees; opening one starts the review there.
+a worker thread. Next to span F1 and kappa, the matrix shows FIGURE value
+agreement (same FIGURE span, same value, qualifier and unit). Clicking a cell
+lists the articles where that pair disagrees (attributes included); opening
+one starts the review there.
 """
 
 from __future__ import annotations
@@ -27,8 +29,15 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.agreement import AgreementReport
+from annotator.core.attribute_agreement import attribute_key
 
-METRICS = ("Span F1, strict", "Span F1, lenient", "Cohen's kappa (tokens)")
+METRICS = (
+    "Span F1, strict",
+    "Span F1, lenient",
+    "Cohen's kappa (tokens)",
+    "FIGURE value agreement",
+)
+FIGURE_VALUES = METRICS.index("FIGURE value agreement")
 
 
 def heat(value: float | None) -> QColor:
@@ -73,6 +82,7 @@ class AgreementWindow(QMainWindow):
             f"Fleiss' kappa {_fmt(report.tokens.fleiss_kappa)} · "
             f"Krippendorff's alpha {_fmt(report.tokens.krippendorff_alpha)} · "
             f"unitizing alpha {_fmt(report.unitizing.alpha)} · "
+            f"FIGURE values agree {_figure_values(report)} · "
             f"{len(report.disagreements)} disagreement(s)"
         )
         summary.setObjectName("agreementSummary")
@@ -106,6 +116,8 @@ class AgreementWindow(QMainWindow):
         metric = self.measure.currentIndex()
         if metric == 2:
             return self.report.tokens.kappa(a, b)
+        if metric == FIGURE_VALUES:
+            return self.report.figure_value(a, b).micro.agreement
         mode = "strict" if metric == 0 else "lenient"
         return self.report.span_scores(a, b, mode).micro.f1
 
@@ -117,7 +129,11 @@ class AgreementWindow(QMainWindow):
                     item = QTableWidgetItem("—")
                 else:
                     value = self.value(a, b)
-                    item = QTableWidgetItem(_fmt(value))
+                    text = _fmt(value)
+                    if self.measure.currentIndex() == FIGURE_VALUES:
+                        counts = self.report.figure_value(a, b).micro
+                        text += f" ({counts.agreed}/{counts.compared})"
+                    item = QTableWidgetItem(text)
                     item.setBackground(heat(value))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
@@ -170,7 +186,15 @@ class AgreementWindow(QMainWindow):
 
 
 def _as_set(spans) -> set:  # type: ignore[no-untyped-def]
-    return {(s.start, s.end, s.label) for s in spans}
+    return {(s.start, s.end, s.label, attribute_key(s.attrs)) for s in spans}
+
+
+def _figure_values(report: AgreementReport) -> str:
+    """Pooled over the pairs: "3/4 (0.75)", or "—" when no pair shares a FIGURE span."""
+    names = report.annotators
+    pairs = [report.figure_value(a, b).micro for k, a in enumerate(names) for b in names[k + 1 :]]
+    agreed, compared = sum(p.agreed for p in pairs), sum(p.compared for p in pairs)
+    return f"{agreed}/{compared} ({agreed / compared:.2f})" if compared else "—"
 
 
 def _fmt(value: float | None) -> str:

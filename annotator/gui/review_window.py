@@ -5,14 +5,32 @@ red: one annotator); gold spans are solid in their label's colour. Keys:
 Tab/Shift+Tab move, Enter takes the focused span into gold, Delete drops a
 gold span, 1-9 take that annotator's whole version, Ctrl+Enter finishes the
 article and opens the next, Ctrl+Z undoes, PageDown/PageUp move between
-articles.
+articles. After a decision the focus moves to the next undecided candidate.
+
+The focused span is framed in the text, selected in the span table (label,
+annotators, support, text, FIGURE attributes) and named in the status line;
+clicking a row focuses it. The article list shows each article's gold status
+as the store has it, read again after every action and when the window is
+activated (a command or another window may have adjudicated meanwhile).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QPainter, QPaintEvent, QPen, QTextCursor
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDockWidget,
     QLabel,
     QListWidget,
@@ -25,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.adjudication import finished_by_all
+from annotator.core.attribute_agreement import compared_attributes
 from annotator.core.editing import Item
 from annotator.core.review import ReviewEditor
 from annotator.core.store import Store
@@ -33,6 +52,11 @@ from annotator.gui.highlighter import SpanHighlighter
 from annotator.gui.offsets import Utf16Map
 
 SUPPORT_COLORS = {"all": "#2E7D32", "some": "#EF6C00", "one": "#C62828"}
+# The span table: who said it comes right after the label, so it is seen without scrolling.
+COLUMNS = ("Label", "Annotators", "Support", "Text", "Value", "Max", "Qualifier", "Unit")
+ATTRIBUTE_COLUMNS = {"Value": "value", "Max": "value_max", "Qualifier": "qualifier", "Unit": "unit"}
+TEXT_WIDTH = 220  # pixels at most for the span's text, so the attribute columns stay near
+CONTESTED = QColor("#FFF59D")  # attribute cells of versions that differ only there
 
 
 class ReviewView(QPlainTextEdit):
@@ -107,58 +131,142 @@ class ReviewWindow(QMainWindow):
         self.articles.setObjectName("reviewArticles")
         self.articles.currentRowChanged.connect(self._row_changed)
         self._dock("Articles", self.articles, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.spans = QTableWidget(0, 4)
+        self.spans = QTableWidget(0, len(COLUMNS))
         self.spans.setObjectName("reviewSpans")
-        self.spans.setHorizontalHeaderLabels(["Label", "Text", "Support", "Annotators"])
+        self.spans.setHorizontalHeaderLabels(list(COLUMNS))
         self.spans.verticalHeader().setVisible(False)
-        self._dock("Spans", self.spans, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.spans.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.spans.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.spans.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.spans.cellClicked.connect(self._span_clicked)
+        self._rows: list[Item] = []  # the table's rows, in order
+        spans_dock = self._dock("Spans", self.spans, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.focus_line = QLabel()
+        self.focus_line.setObjectName("reviewFocus")
+        self.statusBar().addWidget(self.focus_line, 1)
         legend = " · ".join(f"{n}: {name}" for n, name in enumerate(annotators, start=1))
         self.statusBar().addPermanentWidget(
             QLabel(f"green: all agree · orange: some · red: one · solid: gold — keys {legend}")
         )
         self.ids = finished_by_all(store, annotators)
-        for article_id in self.ids:
-            self.articles.addItem(QListWidgetItem(self._title(article_id)))
+        # Titles never change; statuses do, and are read again after every action.
+        self._titles = [store.articles.get(i).display_title for i in self.ids]
+        for _ in self.ids:
+            self.articles.addItem(QListWidgetItem())
+        self._refresh_titles()
         self.resize(1400, 850)
+        self.resizeDocks([spans_dock], [640], Qt.Orientation.Horizontal)
         if self.ids:
             self.articles.setCurrentRow(0)
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
+        return dock
 
-    def _title(self, article_id: str) -> str:
-        status = self.store.gold.status(article_id) or "to review"
-        return f"[{status}] {self.store.articles.get(article_id).display_title}"
+    def _refresh_titles(self) -> None:
+        """Every article's gold status as the store has it now, in one read."""
+        statuses = self.store.gold.statuses(self.ids)
+        for row, (article_id, title) in enumerate(zip(self.ids, self._titles, strict=True)):
+            text = f"[{statuses.get(article_id, 'to review')}] {title}"
+            if self.articles.item(row).text() != text:
+                self.articles.item(row).setText(text)
 
     def open(self, article_id: str) -> None:
         if article_id in self.ids:
             self.articles.setCurrentRow(self.ids.index(article_id))
+
+    def changeEvent(self, event: QEvent) -> None:
+        # Back to this window: a command or another window may have written meanwhile.
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.editor.reload()
+            self._refresh()
+        super().changeEvent(event)
 
     def _row_changed(self, row: int) -> None:
         if 0 <= row < len(self.ids):
             self.editor.open(self.ids[row])
             self._refresh()
 
+    def _span_clicked(self, row: int, _column: int) -> None:
+        if 0 <= row < len(self._rows):
+            item = self._rows[row]
+            self.editor.focus = ("gold" if item.kind == "annotation" else "candidate", item.id)
+            self._refresh()
+            self.view.setFocus()
+
     def _refresh(self) -> None:
         self.view.redraw()
-        items = self.editor.items()
-        self.spans.setRowCount(len(items))
-        for row, item in enumerate(items):
-            text = self.editor.text[item.span.start : item.span.end]
-            cells = [
-                item.span.label,
-                text,
-                self.editor.support_of(item),
-                ", ".join(self.editor.supporters_of(item)),
-            ]
-            for column, value in enumerate(cells):
-                self.spans.setItem(row, column, QTableWidgetItem(value))
-        row = self.articles.currentRow()
-        if row >= 0 and self.editor.article_id:
-            self.articles.item(row).setText(self._title(self.editor.article_id))
+        self._fill_spans()
+        self._show_focus()
+        self._refresh_titles()
         self.view.viewport().update()
+
+    def _fill_spans(self) -> None:
+        """One row a span, in text order; the focused one in bold, its cells sized to fit."""
+        self._rows = self.editor.items()
+        focused = self.editor.focused()
+        self.spans.setRowCount(len(self._rows))
+        for row, item in enumerate(self._rows):
+            contested = self.editor.contested(item)
+            bold = focused is not None and item.key == focused.key
+            attrs = item.span.attrs
+            cells = {
+                "Label": item.span.label,
+                "Annotators": ", ".join(self.editor.supporters_of(item)),
+                "Support": self.editor.support_of(item),
+                "Text": self.editor.text[item.span.start : item.span.end],
+            }
+            for column, name in enumerate(COLUMNS):
+                attribute = ATTRIBUTE_COLUMNS.get(name)
+                value = cells[name] if attribute is None else _shown(attrs.get(attribute))
+                cell = QTableWidgetItem(value)
+                if attribute is not None and contested:
+                    cell.setBackground(CONTESTED)
+                if bold:
+                    font = QFont(cell.font())
+                    font.setBold(True)
+                    cell.setFont(font)
+                self.spans.setItem(row, column, cell)
+        self.spans.resizeColumnsToContents()
+        text = COLUMNS.index("Text")
+        self.spans.setColumnWidth(text, min(self.spans.columnWidth(text), TEXT_WIDTH))
+
+    def _show_focus(self) -> None:
+        """Select the focused span's row, scroll to it, and name it in the status line."""
+        item = self.editor.focused()
+        row = next((r for r, i in enumerate(self._rows) if item and i.key == item.key), -1)
+        self.spans.clearSelection()
+        if row >= 0:
+            self.spans.selectRow(row)
+            self.spans.scrollToItem(self.spans.item(row, 0))
+        self.focus_line.setText(self.describe_focus())
+
+    def describe_focus(self) -> str:
+        """The status line: which span is focused, what it is, who marked it."""
+        item = self.editor.focused()
+        if item is None:
+            if self.editor.candidates:
+                return "No span focused: Tab moves to the next one."
+            return "Nothing left to decide here: Ctrl+Enter marks the article adjudicated."
+        span = item.span
+        text = self.editor.text[span.start : span.end]
+        who = ", ".join(self.editor.supporters_of(item)) or "nobody"
+        if item.kind == "annotation":
+            line = f"Gold {span.label} «{text}» ({span.start}–{span.end}), taken from {who}"
+        else:
+            support = self.editor.support_of(item)
+            line = (
+                f"Candidate {span.label} «{text}» ({span.start}–{span.end}),"
+                f" marked by {who} ({support})"
+            )
+        attrs = compared_attributes(span.attrs)
+        if attrs:
+            line += " · " + ", ".join(f"{k} {_shown(v)}" for k, v in attrs.items())
+        if self.editor.contested(item):
+            line += " · the annotators' attributes differ: take one version"
+        return line
 
     def key(self, keys: str) -> None:
         editor = self.editor
@@ -184,3 +292,12 @@ class ReviewWindow(QMainWindow):
         else:
             return
         self._refresh()
+
+
+def _shown(value: Any) -> str:
+    """An attribute as the table shows it: 13000 not 13000.0, nothing for None."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -6,6 +6,7 @@ token offsets (spaCy's French tokenizer) and each annotator's spans into an
 `AgreementReport`. docs/agreement.md gives the definitions and references.
 """
 
+from annotator.core.agreement.attributes import AttributeAgreement, AttributeCounts
 from annotator.core.agreement.coding import TokenAgreement
 from annotator.core.agreement.coefficients import (
     cohen_kappa,
@@ -26,6 +27,8 @@ __all__ = [
     "AgreementInput",
     "AgreementReport",
     "ArticleInput",
+    "AttributeAgreement",
+    "AttributeCounts",
     "Disagreement",
     "Disagreements",
     "SpanCounts",

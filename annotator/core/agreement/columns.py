@@ -4,6 +4,8 @@ Articles are placed end to end in input order: article `i` covers corpus
 offsets ``base[i] .. base[i + 1]``. A span or token of article `i` at `start`
 sits at ``base[i] + start``, so no two articles' spans can overlap and every
 measure can work on whole arrays instead of looping over articles in Python.
+A span's attributes become an integer code (equal codes: attributes that
+agree, `attribute_key`); 0 is a span with none.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter
+from typing import Any
 
 import numpy as np
 
 from annotator.core.agreement.inputs import AgreementInput, ArticleInput
+from annotator.core.attribute_agreement import NO_ATTRIBUTES, attribute_key, compared_attributes
 from annotator.core.errors import AnnotatorError, InvalidSpan
 from annotator.core.records import LABELS
 
@@ -26,13 +30,15 @@ Array = np.ndarray
 class SpanTable:
     """One annotator's spans as columns, sorted by (start, end, label), duplicates dropped.
 
-    `start` and `end` are corpus offsets; `label` indexes `Corpus.labels`.
+    `start` and `end` are corpus offsets; `label` indexes `Corpus.labels`;
+    `attrs` indexes `Corpus.attributes`.
     """
 
     article: Array
     start: Array
     end: Array
     label: Array
+    attrs: Array
 
     def __len__(self) -> int:
         return len(self.start)
@@ -48,6 +54,8 @@ class Corpus:
     token_end: Array
     token_article: Array
     spans: dict[str, SpanTable]
+    # What each attribute code stands for (the compared attributes as stored); 0 is none.
+    attributes: tuple[dict[str, Any], ...] = ({},)
 
     @property
     def length(self) -> int:
@@ -68,12 +76,12 @@ def build_corpus(
     base = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     token_start, token_end, token_article = _tokens(articles, base, lengths)
     raw = {name: _raw_spans(articles, name) for name in annotators}
-    seen = set(chain.from_iterable(labels for _, _, _, labels in raw.values()))
+    seen = set(chain.from_iterable(r[3] for r in raw.values()))
     labels = (label,) if label is not None else _label_order(seen)
     index = dict.fromkeys(seen, -1) | {name: i for i, name in enumerate(labels)}
+    coder = _AttributeCoder()
     spans = {
-        name: _table(articles, name, base, lengths, counts, starts, ends, names, index)
-        for name, (counts, starts, ends, names) in raw.items()
+        name: _table(articles, name, base, lengths, r, index, coder) for name, r in raw.items()
     }
     return Corpus(
         ids=tuple(a.id for a in articles),
@@ -84,7 +92,24 @@ def build_corpus(
         token_end=token_end,
         token_article=token_article,
         spans=spans,
+        attributes=tuple(coder.shown),
     )
+
+
+class _AttributeCoder:
+    """One integer per distinct normalised attribute set, in the order they are met."""
+
+    def __init__(self) -> None:
+        self.codes: dict[tuple[Any, ...], int] = {NO_ATTRIBUTES: 0}
+        self.shown: list[dict[str, Any]] = [{}]
+
+    def __call__(self, attrs: dict[str, Any]) -> int:
+        key = attribute_key(attrs)
+        code = self.codes.get(key)
+        if code is None:
+            code = self.codes[key] = len(self.shown)
+            self.shown.append(compared_attributes(attrs))
+        return code
 
 
 def _label_order(seen: set[str]) -> tuple[str, ...]:
@@ -120,8 +145,9 @@ def _tokens(
     return start + base[article], end + base[article], article
 
 
-RawSpans = tuple[list[int], list[int], list[int], list[str]]
+RawSpans = tuple[list[int], list[int], list[int], list[str], list[dict[str, Any]]]
 _START, _END, _LABEL = attrgetter("start"), attrgetter("end"), attrgetter("label")
+_ATTRS = attrgetter("attrs")
 
 
 def _raw_spans(articles: tuple[ArticleInput, ...], annotator: str) -> RawSpans:
@@ -129,6 +155,7 @@ def _raw_spans(articles: tuple[ArticleInput, ...], annotator: str) -> RawSpans:
     starts: list[int] = []
     ends: list[int] = []
     labels: list[str] = []
+    attrs: list[dict[str, Any]] = []
     for article in articles:
         try:
             spans = article.spans[annotator]
@@ -141,7 +168,8 @@ def _raw_spans(articles: tuple[ArticleInput, ...], annotator: str) -> RawSpans:
         starts.extend(map(_START, spans))
         ends.extend(map(_END, spans))
         labels.extend(map(_LABEL, spans))
-    return counts, starts, ends, labels
+        attrs.extend(map(_ATTRS, spans))
+    return counts, starts, ends, labels, attrs
 
 
 def _table(
@@ -149,12 +177,11 @@ def _table(
     annotator: str,
     base: Array,
     lengths: Array,
-    counts: list[int],
-    starts: list[int],
-    ends: list[int],
-    names: list[str],
+    raw: RawSpans,
     index: dict[str, int],
+    coder: _AttributeCoder,
 ) -> SpanTable:
+    counts, starts, ends, names, attrs = raw
     article = np.repeat(np.arange(len(articles), dtype=np.int64), counts)
     start = np.array(starts, dtype=np.int64)
     end = np.array(ends, dtype=np.int64)
@@ -166,12 +193,15 @@ def _table(
             f"{names[k]}) is empty or outside the text"
         )
     label = np.fromiter(map(index.__getitem__, names), dtype=np.int64, count=len(names))
+    code = np.zeros(len(names), dtype=np.int64)
+    for k in [k for k, a in enumerate(attrs) if a]:  # most spans have none: skip them fast
+        code[k] = coder(attrs[k])
     keep = label >= 0  # other labels when one label was asked for
-    article, start, end, label = article[keep], start[keep], end[keep], label[keep]
+    article, start, end, label, code = (x[keep] for x in (article, start, end, label, code))
     start, end = start + base[article], end + base[article]
-    order = np.lexsort((label, end, start))
-    article, start, end, label = article[order], start[order], end[order], label[order]
+    order = np.lexsort((label, end, start))  # stable: of twins, the first given stays
+    article, start, end, label, code = (x[order] for x in (article, start, end, label, code))
     # The same span twice says nothing more than once: keep one.
     unique = np.ones(len(start), dtype=bool)
     unique[1:] = (start[1:] != start[:-1]) | (end[1:] != end[:-1]) | (label[1:] != label[:-1])
-    return SpanTable(article[unique], start[unique], end[unique], label[unique])
+    return SpanTable(article[unique], start[unique], end[unique], label[unique], code[unique])

@@ -2,9 +2,10 @@
 
 Spans of all compared annotators that overlap, directly or through a chain
 of overlaps, form a cluster. A cluster is a disagreement unless every
-annotator has exactly the same spans in it (same start, end and label). Its
-range runs from the first start to the last end of its spans, and it tells
-what each annotator said there: their spans, or nothing.
+annotator has exactly the same spans in it (same start, end, label and
+attributes, `attribute_key`). Its range runs from the first start to the last
+end of its spans, and it tells what each annotator said there: their spans
+(with their FIGURE attributes), or nothing.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from annotator.core.agreement.columns import Corpus
 from annotator.core.records import Span
 
 Array = np.ndarray
-Kind = Literal["missing", "label", "boundary", "mixed"]
-KINDS: tuple[Kind, ...] = ("missing", "label", "boundary", "mixed")
+Kind = Literal["missing", "label", "boundary", "mixed", "attributes"]
+KINDS: tuple[Kind, ...] = ("missing", "label", "boundary", "mixed", "attributes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +32,9 @@ class Disagreement:
     the article's text; an empty tuple means they marked nothing there).
     `kind`: "missing" when someone marked nothing; "label" when all marked
     the same offsets with different labels; "boundary" when all used one
-    label with different offsets; "mixed" otherwise.
+    label with different offsets; "attributes" when all marked the same
+    spans, some with other attributes (a FIGURE's value, qualifier...);
+    "mixed" otherwise.
     """
 
     article: str
@@ -47,7 +50,7 @@ class Disagreement:
             "end": self.end,
             "kind": self.kind,
             "said": {
-                name: [{"start": s.start, "end": s.end, "label": s.label} for s in spans]
+                name: [_span_json(s.start, s.end, s.label, s.attrs) for s in spans]
                 for name, spans in self.said.items()
             },
         }
@@ -65,6 +68,7 @@ class Disagreements(Sequence[Disagreement]):
         self._labels = corpus.labels
         self._names = corpus.annotators
         self._base = corpus.base
+        self._attributes = corpus.attributes
         # The spans of the disagreements, cluster after cluster; bounds[c] starts cluster c.
         self._spans = spans
         self._bounds = bounds
@@ -96,10 +100,10 @@ class Disagreements(Sequence[Disagreement]):
 
     def to_json(self) -> list[dict[str, Any]]:
         """Every disagreement as `Disagreement.to_json` gives it, straight from the columns."""
-        names, labels, ids = self._names, self._labels, self._ids
+        names, labels, ids, attributes = self._names, self._labels, self._ids, self._attributes
         base = self._base.tolist()
-        who, start, end, label, article = (
-            self._spans[k].tolist() for k in ("who", "start", "end", "label", "article")
+        who, start, end, label, attrs, article = (
+            self._spans[k].tolist() for k in ("who", "start", "end", "label", "attrs", "article")
         )
         bounds = self._bounds.tolist()
         out = []
@@ -109,7 +113,9 @@ class Disagreements(Sequence[Disagreement]):
             said: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
             for r in range(lo, hi):
                 said[names[who[r]]].append(
-                    {"start": start[r] - offset, "end": end[r] - offset, "label": labels[label[r]]}
+                    _span_json(
+                        start[r] - offset, end[r] - offset, labels[label[r]], attributes[attrs[r]]
+                    )
                 )
             out.append(
                 {
@@ -132,10 +138,14 @@ class Disagreements(Sequence[Disagreement]):
             self._spans["start"][lo:hi].tolist(),
             self._spans["end"][lo:hi].tolist(),
             self._spans["label"][lo:hi].tolist(),
+            self._spans["attrs"][lo:hi].tolist(),
             strict=True,
         )
-        for who, start, end, label in rows:
-            said[self._names[who]].append(Span(start - offset, end - offset, self._labels[label]))
+        for who, start, end, label, attrs in rows:
+            shown = dict(self._attributes[attrs])
+            said[self._names[who]].append(
+                Span(start - offset, end - offset, self._labels[label], shown)
+            )
         return Disagreement(
             self._ids[article],
             int(self._spans["start"][lo]) - offset,
@@ -156,12 +166,13 @@ def disagreements(corpus: Corpus) -> Disagreements:
         "start": np.concatenate([t.start for t in tables]),
         "end": np.concatenate([t.end for t in tables]),
         "label": np.concatenate([t.label for t in tables]),
+        "attrs": np.concatenate([t.attrs for t in tables]),
     }
     if m < 2 or not len(cols["start"]):
         return Disagreements(corpus, cols, np.zeros(1, dtype=np.int64), np.zeros(0, np.int64))
     order = np.lexsort((cols["who"], cols["label"], cols["end"], cols["start"]))
     cols = {k: v[order] for k, v in cols.items()}
-    who, start, end, label = cols["who"], cols["start"], cols["end"], cols["label"]
+    who, start, end, label, attrs = (cols[k] for k in ("who", "start", "end", "label", "attrs"))
     # A new cluster starts where a span begins after every earlier span has ended.
     new = np.ones(len(start), dtype=bool)
     new[1:] = start[1:] >= np.maximum.accumulate(end)[:-1]
@@ -180,7 +191,16 @@ def disagreements(corpus: Corpus) -> Disagreements:
 
     spans_in = np.bincount(cluster, minlength=n_clusters)
     # Spans are unique per annotator: a cluster all agree on has each span m times.
-    agreed = per_cluster(start, end, label) * m == spans_in
+    same_spans = per_cluster(start, end, label) * m == spans_in
+    # Rows of one (start, end, label) are consecutive: attributes differ where neighbours do.
+    differ = (
+        (start[1:] == start[:-1])
+        & (end[1:] == end[:-1])
+        & (label[1:] == label[:-1])
+        & (attrs[1:] != attrs[:-1])
+    )
+    attributes_differ = np.bincount(cluster[1:][differ], minlength=n_clusters) > 0
+    agreed = same_spans & ~attributes_differ
     annotators_in = per_cluster(who)
     offsets_in = per_cluster(start, end)
     offset_owners = per_cluster(start, end, who)
@@ -189,7 +209,16 @@ def disagreements(corpus: Corpus) -> Disagreements:
     kind[labels_in == 1] = 2  # boundary
     kind[offset_owners == offsets_in * m] = 1  # label: every annotator has every offset pair
     kind[annotators_in < m] = 0  # missing
+    kind[same_spans] = 4  # attributes: the only difference left (agreed ones are dropped)
     keep = ~agreed
     bounds = np.concatenate([[0], np.cumsum(spans_in[keep])]).astype(np.int64)
     kept = {k: v[keep[cluster]] for k, v in cols.items()}
     return Disagreements(corpus, kept, bounds, kind[keep])
+
+
+def _span_json(start: int, end: int, label: str, attrs: dict[str, Any]) -> dict[str, Any]:
+    """A span as JSON; `attrs` only when it has some (a FIGURE's), to keep the output small."""
+    out: dict[str, Any] = {"start": start, "end": end, "label": label}
+    if attrs:
+        out["attrs"] = attrs
+    return out

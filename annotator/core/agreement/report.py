@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
+from annotator.core.agreement.attributes import AttributeAgreement, attribute_agreement
 from annotator.core.agreement.coding import TokenAgreement, binary_agreement, coding_agreement
 from annotator.core.agreement.columns import Corpus, build_corpus
 from annotator.core.agreement.disagreements import Disagreements, disagreements
 from annotator.core.agreement.inputs import AgreementInput
-from annotator.core.agreement.spans import MODES, Mode, SpanScores, pair_scores
+from annotator.core.agreement.spans import MODES, Mode, SpanScores, all_matches, pair_scores
 from annotator.core.agreement.tokens import label_cover, token_labels
 from annotator.core.agreement.unitizing import UnitizingAlpha, corpus_unitizing_alpha
 from annotator.core.errors import AnnotatorError
@@ -26,8 +27,10 @@ class AgreementReport:
     """Agreement of `annotators` over `articles`, overall, per label and per article.
 
     `spans[mode][(reference, prediction)]` holds span scores for every
-    ordered pair; token coefficients are keyed by unordered pair (see
-    `TokenAgreement.kappa`); u-alpha treats the corpus as one continuum.
+    ordered pair; `figure_values[(a, b)]` the FIGURE value agreement of every
+    ordered pair (symmetric; see `figure_value`); token coefficients are keyed
+    by unordered pair (see `TokenAgreement.kappa`); u-alpha treats the corpus
+    as one continuum.
     """
 
     annotators: tuple[str, ...]
@@ -40,9 +43,14 @@ class AgreementReport:
     unitizing: UnitizingAlpha
     unitizing_by_label: dict[str, UnitizingAlpha]
     disagreements: Disagreements
+    figure_values: dict[Pair, AttributeAgreement]
 
     def span_scores(self, reference: str, prediction: str, mode: Mode = "strict") -> SpanScores:
         return self.spans[mode][(reference, prediction)]
+
+    def figure_value(self, a: str, b: str) -> AttributeAgreement:
+        """Of the FIGURE spans a and b both marked alike, how many have the same attributes."""
+        return self.figure_values[(a, b)]
 
     def to_json(self) -> dict[str, Any]:
         """Plain dicts and lists (None for undefined values), ready for `json.dumps`."""
@@ -56,6 +64,7 @@ class AgreementReport:
             "labels": list(self.labels),
             "articles": list(self.articles),
             "spans": {mode: self._spans_json(mode) for mode in MODES},
+            "figure_values": self._figure_values_json(),
             "tokens": {
                 **self.tokens.to_json(names),
                 "by_label": {k: v.to_json(names) for k, v in self.tokens_by_label.items()},
@@ -67,6 +76,18 @@ class AgreementReport:
             },
             "disagreements": self.disagreements.to_json(),
         }
+
+    def _figure_values_json(self) -> dict[str, Any]:
+        """Matrices keyed [annotator][annotator] (symmetric, no diagonal), whole and per article."""
+        micro: dict[str, dict[str, Any]] = {a: {} for a in self.annotators}
+        by_article: dict[str, dict[str, dict[str, Any]]] = {
+            article: {a: {} for a in self.annotators} for article in self.articles
+        }
+        for (a, b), values in self.figure_values.items():
+            micro[a][b] = values.micro.to_json()
+            for article, counts in values.by_article.items():
+                by_article[article][a][b] = counts.to_json()
+        return {"micro": micro, "by_article": by_article}
 
     def _spans_json(self, mode: Mode) -> dict[str, Any]:
         """Matrices keyed [reference][prediction], whole, per label, per article."""
@@ -104,10 +125,14 @@ def agreement(
 def _agreement(data: AgreementInput, names: tuple[str, ...], label: str | None) -> AgreementReport:
     corpus = build_corpus(data, names, label)
     spans: dict[Mode, dict[Pair, SpanScores]] = {mode: {} for mode in MODES}
+    figure_values: dict[Pair, AttributeAgreement] = {}
     for a, b in combinations(names, 2):
-        for mode, scores in pair_scores(corpus, a, b).items():
+        matches = all_matches(corpus, a, b)
+        for mode, scores in pair_scores(corpus, a, b, matches).items():
             spans[mode][(a, b)] = scores
             spans[mode][(b, a)] = scores.swapped()
+        values = attribute_agreement(corpus, a, b, *matches["strict"])
+        figure_values[(a, b)] = figure_values[(b, a)] = values
     codes = {name: token_labels(corpus, name) for name in names}
     tokens, tokens_by_article = coding_agreement(corpus, codes, len(corpus.labels) + 1)
     unitizing, unitizing_by_label = corpus_unitizing_alpha(corpus)
@@ -122,6 +147,7 @@ def _agreement(data: AgreementInput, names: tuple[str, ...], label: str | None) 
         unitizing=unitizing,
         unitizing_by_label=unitizing_by_label,
         disagreements=disagreements(corpus),
+        figure_values=figure_values,
     )
 
 

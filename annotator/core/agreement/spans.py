@@ -97,12 +97,16 @@ class SpanScores:
         )
 
 
+Matches = dict[Mode, tuple[Array, Array]]
+
+
 def matched_pairs(corpus: Corpus, a: str, b: str, mode: Mode) -> tuple[Array, Array]:
     """Indices into a's and b's span tables of the pairs that match, one-to-one."""
-    return _all_matches(corpus, a, b)[mode]
+    return all_matches(corpus, a, b)[mode]
 
 
-def _all_matches(corpus: Corpus, a: str, b: str) -> dict[Mode, tuple[Array, Array]]:
+def all_matches(corpus: Corpus, a: str, b: str) -> Matches:
+    """Both modes' matched pairs (indices into a's and b's span tables)."""
     # Label bands keep spans of different labels apart; strict matches overlap too.
     xs, xe = corpus.keyed(corpus.spans[a])
     ys, ye = corpus.keyed(corpus.spans[b])
@@ -180,8 +184,13 @@ def _assign(i: Array, j: Array, weight: Array) -> Array:
     return np.concatenate(picked).astype(np.int64)
 
 
-def pair_scores(corpus: Corpus, a: str, b: str) -> dict[Mode, SpanScores]:
-    """Both modes' scores of b against a as reference (swap them for a against b)."""
+def pair_scores(
+    corpus: Corpus, a: str, b: str, matches: Matches | None = None
+) -> dict[Mode, SpanScores]:
+    """Both modes' scores of b against a as reference (swap them for a against b).
+
+    `matches`: `all_matches(corpus, a, b)` when the caller has it already.
+    """
     A, B = corpus.spans[a], corpus.spans[b]
     n_articles, n_labels = len(corpus.ids), len(corpus.labels)
     cells = n_articles * n_labels
@@ -190,7 +199,7 @@ def pair_scores(corpus: Corpus, a: str, b: str) -> dict[Mode, SpanScores]:
     reference = reference.reshape(n_articles, n_labels)
     predicted = predicted.reshape(n_articles, n_labels)
     out: dict[Mode, SpanScores] = {}
-    for mode, (i, _) in _all_matches(corpus, a, b).items():
+    for mode, (i, _) in (matches or all_matches(corpus, a, b)).items():
         matched = np.bincount(A.article[i] * n_labels + A.label[i], minlength=cells)
         matched = matched.reshape(n_articles, n_labels)
         out[mode] = SpanScores(

@@ -82,6 +82,21 @@ class Gold:
         ).fetchone()
         return row[0] if row else None
 
+    def statuses(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """{article: gold status} for these articles, those with a status only, in one read."""
+        out: dict[str, str] = {}
+        wanted = list(dict.fromkeys(article_ids))
+        for k in range(0, len(wanted), 500):  # under SQLite's limit of bound parameters
+            part = wanted[k : k + 500]
+            rows = self._store.db.execute(
+                "SELECT article_id, status FROM gold_status WHERE article_id IN ("
+                + ", ".join("?" * len(part))
+                + ")",
+                part,
+            )
+            out.update(dict(rows.fetchall()))
+        return out
+
     def article_ids(self, status: str | None = None) -> list[str]:
         """Articles with gold, in import order (only adjudicated ones when asked)."""
         sql = (
