@@ -1,8 +1,9 @@
 """Starting the window: `annotator`, `annotator gui` and the `annotator-gui` script.
 
 The window shows at once on the first (or last) article. Pre-annotation of
-what is not yet pre-annotated, and spaCy's tokenizer for snapping spans to
-tokens, load in a worker thread meanwhile.
+what is not yet pre-annotated (found by a store query, without spaCy), and
+spaCy's tokenizer for snapping spans to tokens, load in a worker thread
+meanwhile.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from annotator.core.paths import default_db_path
 from annotator.core.store import Store
 from annotator.gui.main_window import MainWindow
 from annotator.gui.session import Session
+from annotator.gui.tasks import wait_for_left_tasks
 
 
 def build_window(
@@ -31,7 +33,7 @@ def build_window(
     window = MainWindow(Session(store, annotator), settings)
     window.open_first_article()
     if preannotate:
-        window.start_preannotation()
+        window.start_background_work()
     return window
 
 
@@ -68,7 +70,10 @@ def run(db_path: Path | None = None, annotator: str | None = None) -> int:
         from annotator.gui.driver import Driver
 
         Driver(window)
-    return app.exec()
+    status = app.exec()
+    # A task the closed window left running (spaCy still loading) ends before the process.
+    wait_for_left_tasks()
+    return status
 
 
 def main() -> int:
