@@ -37,6 +37,21 @@ def build_window(
     return window
 
 
+def choose_annotator(
+    settings: QSettings, given: str | None = None, remember: bool = False
+) -> str | None:
+    """Whose work this run is: the name given (for this run only, unless `remember`),
+    else the remembered default, else asked once and remembered.
+
+    A one-off `--annotator lead` must not turn later runs into the lead's.
+    """
+    if given and given.strip():
+        if remember:
+            settings.setValue("annotator", given.strip())
+        return given.strip()
+    return ask_annotator(settings)
+
+
 def ask_annotator(settings: QSettings) -> str | None:
     """The annotator's name: remembered, else asked once."""
     name = settings.value("annotator")
@@ -54,16 +69,13 @@ def ask_annotator(settings: QSettings) -> str | None:
     return name.strip()
 
 
-def run(db_path: Path | None = None, annotator: str | None = None) -> int:
+def run(db_path: Path | None = None, annotator: str | None = None, remember: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Annotator")
     settings = QSettings("annotator", "annotator")
-    if annotator:
-        settings.setValue("annotator", annotator)
-    else:
-        annotator = ask_annotator(settings)
-        if annotator is None:
-            return 1
+    annotator = choose_annotator(settings, annotator, remember)
+    if annotator is None:
+        return 1
     window = build_window(db_path or default_db_path(), annotator, settings)
     window.show()
     if os.environ.get("ANNOTATOR_TEST_DRIVER") == "1":
@@ -71,7 +83,9 @@ def run(db_path: Path | None = None, annotator: str | None = None) -> int:
 
         Driver(window)
     status = app.exec()
-    # A task the closed window left running (spaCy still loading) ends before the process.
+    # The app can quit with the window still open (the test driver): stop its task too.
+    # A task left running (spaCy still loading) ends before the process does.
+    window.tasks.stop(0)
     wait_for_left_tasks()
     return status
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -132,7 +133,10 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.who = QLabel(self.session.annotator)
+        # Whose work this is, in plain words: several annotators may share a machine.
+        self.who = QLabel(f"Annotating as <b>{escape(self.session.annotator)}</b>")
+        self.who.setObjectName("annotatorLabel")
+        self.who.setTextFormat(Qt.TextFormat.RichText)
         self.done_label = QLabel()
         self.set_label = QLabel()
         self.task_indicator = TaskIndicator(self.tasks)
@@ -403,7 +407,8 @@ class MainWindow(QMainWindow):
     # -- persistence ----------------------------------------------------------
 
     def _last_article_key(self) -> str:
-        return f"lastArticle/{self.session.store.path.resolve()}"
+        # Per database and annotator: people sharing a machine share these settings.
+        return f"lastArticle/{self.session.store.path.resolve()}/{self.session.annotator}"
 
     def _restore(self) -> None:
         geometry = self.settings.value("geometry")
@@ -414,7 +419,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def open_first_article(self) -> None:
-        """Reopen the last article of this database, else the first."""
+        """Reopen this annotator's last article of this database, else the first."""
         store = self.session.store
         last = self.settings.value(self._last_article_key())
         if last and store.articles.existing([last]):
