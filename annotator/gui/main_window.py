@@ -335,7 +335,7 @@ class MainWindow(QMainWindow):
     def _export(self) -> None:
         from annotator.gui.export_dialog import ExportDialog
 
-        dialog = ExportDialog(self.session.store, self)
+        dialog = ExportDialog(self.session.store, self, self.settings)
         if dialog.exec() != ExportDialog.DialogCode.Accepted:
             return
         self.start_export(**dialog.options())
