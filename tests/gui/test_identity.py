@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 
-from annotator.gui.app import build_window, choose_annotator
+from annotator.gui.app import build_window
 from annotator.gui.main_window import MainWindow
 from tests.conftest import ROOT
 
@@ -54,6 +54,8 @@ def test_the_window_says_whose_work_it_is(qtbot, prepared_db: Path, tmp_path: Pa
 
 
 def test_a_name_given_for_one_run_is_not_remembered(tmp_path: Path) -> None:
+    from annotator.gui.app import choose_annotator
+
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     settings.setValue("annotator", "alice")
     assert choose_annotator(settings, "lead") == "lead"

@@ -12,13 +12,11 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt
 
 from annotator.core.importing import import_paths
-from annotator.core.preannotation.run import pending_count, preannotate
+from annotator.core.preannotation.run import preannotate
 from annotator.core.store import NewArticle, Store
 from annotator.core.text import article_id
 from annotator.gui.app import build_window
-from annotator.gui.background import LOADING_TOKENIZER, PREANNOTATING
 from annotator.gui.main_window import MainWindow
-from annotator.gui.tasks import wait_for_left_tasks
 from tests.conftest import CORPUS, ROOT
 from tests.core.long_articles import long_article
 from tests.gui.conftest import committed, make_window
@@ -80,6 +78,9 @@ def test_quit_inside_a_long_article_closes_at_once_and_the_rest_resumes(
     tmp_path: Path,
     pipeline,  # type: ignore[no-untyped-def]
 ) -> None:
+    from annotator.core.preannotation.run import pending_count
+    from annotator.gui.tasks import wait_for_left_tasks
+
     db = tmp_path / "long.db"
     long_id = corpus_with_a_long_article(db)
     window = make_window(qtbot, db, "alice", tmp_path)
@@ -105,6 +106,8 @@ def test_quit_inside_a_long_article_closes_at_once_and_the_rest_resumes(
 
 
 def test_quit_while_the_model_loads_closes_at_once(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from annotator.gui.tasks import wait_for_left_tasks
+
     db = tmp_path / "long.db"
     long_id = corpus_with_a_long_article(db)
     window = make_window(qtbot, db, "alice", tmp_path)
@@ -134,6 +137,8 @@ def launch(qtbot, db: Path, tmp_path: Path) -> MainWindow:  # type: ignore[no-un
 def test_a_launch_with_nothing_to_do_keeps_the_focus(
     qtbot, prepared_db: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
+    from annotator.gui.background import LOADING_TOKENIZER
+
     window = launch(qtbot, prepared_db, tmp_path)
     assert window.tasks.name == LOADING_TOKENIZER  # not a pre-annotation run
     with qtbot.waitSignal(window.taskDone, timeout=120_000):
@@ -154,6 +159,8 @@ def test_a_launch_that_pre_annotates_another_article_keeps_the_open_one(
     text = "Le maire de Lyon, Grégory Doucet, a présenté mardi 3 000 logements neufs."
     with Store.open(prepared_db) as store:
         store.articles.add([NewArticle(article_id(text), None, text, "t", {}, 12)])
+    from annotator.gui.background import PREANNOTATING
+
     window = launch(qtbot, prepared_db, tmp_path)
     assert window.tasks.name == PREANNOTATING
     opened: list[bool] = []
@@ -172,6 +179,8 @@ def test_a_launch_that_pre_annotates_another_article_keeps_the_open_one(
 
 def test_a_launch_with_nothing_to_do_does_not_load_the_model(prepared_db: Path) -> None:
     """In a fresh process (this one has the model loaded by other tests)."""
+    from annotator.gui.background import LOADING_TOKENIZER
+
     script = (
         "import sys\n"
         "from PySide6.QtCore import QSettings\n"
