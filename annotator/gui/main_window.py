@@ -295,15 +295,17 @@ class MainWindow(QMainWindow):
     def start_background_work(self) -> bool:
         """At launch: pre-annotate if some article needs it (no spaCy to find out), else
         only load spaCy's tokenizer; either way the focus and open article stay."""
-        if self._pending_preannotation() > 0:
+        if self._pending_preannotation():
             return self.start_preannotation()
         return self.load_tokenizer()
 
     def start_preannotation(self, model: str | None = None) -> bool:
         """Pre-annotate what is not yet, then give the session spaCy's tokens."""
         model = model or DEFAULT_MODEL
-        if self._pending_preannotation(model) == 0:
-            self.statusBar().showMessage(f"Every article already has {model}'s suggestions.", 10000)
+        pending = self._pending_preannotation(model)
+        if not pending:
+            if pending == 0:
+                self.statusBar().showMessage(f"Every article has {model}'s suggestions.", 10000)
             return self.load_tokenizer()
         return self.tasks.start(PREANNOTATING, preannotation_task(model))
 
@@ -313,12 +315,13 @@ class MainWindow(QMainWindow):
             return False
         return self.tasks.start(LOADING_TOKENIZER, tokenizer_task)
 
-    def _pending_preannotation(self, model: str = DEFAULT_MODEL) -> int:
+    def _pending_preannotation(self, model: str = DEFAULT_MODEL) -> int | None:
+        """Articles the installed model has not run over; None (said) if it is not installed."""
         try:
             return pending_count(self.session.store, model)
-        except AnnotatorError as error:  # the model is not installed
+        except AnnotatorError as error:
             self.statusBar().showMessage(str(error), 10000)
-            return 0
+            return None
 
     def _import(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Import a folder of articles")
