@@ -43,7 +43,7 @@ from annotator.gui.session import Session
 from annotator.gui.span_panel import SpanPanel
 from annotator.gui.tasks import TaskIndicator, TaskRunner
 
-CLOSE_WAIT_MS = 1500  # the longest a close waits for a task to stop
+CLOSE_WAIT_MS = 1000  # the longest a close waits for a task to stop (it is asked for 2 s)
 
 
 class MainWindow(QMainWindow):

