@@ -45,16 +45,23 @@ def cli(ctx: click.Context, no_window: bool, db_path: Path | None) -> None:
 
 @cli.command("gui")
 @click.option(
-    "--annotator", metavar="NAME", help="Whose annotations (asked once, then remembered)."
+    "--annotator",
+    metavar="NAME",
+    help="Whose annotations, for this run only (without it: asked once, then remembered).",
+)
+@click.option(
+    "--remember", is_flag=True, help="Also make --annotator NAME the default for later runs."
 )
 @db_option
 @user_errors
-def gui_command(annotator: str | None, db_path: Path | None) -> None:
+def gui_command(annotator: str | None, remember: bool, db_path: Path | None) -> None:
     """Open the annotation window."""
     from annotator.cli.common import resolve_db
     from annotator.gui.app import run
 
-    raise SystemExit(run(resolve_db(db_path), annotator))
+    if remember and not annotator:
+        raise click.UsageError("--remember needs --annotator NAME")
+    raise SystemExit(run(resolve_db(db_path), annotator, remember))
 
 
 cli.add_command(import_command)

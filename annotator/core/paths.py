@@ -20,6 +20,11 @@ def default_db_path() -> Path:
     return user_data_path(APP_NAME, appauthor=False) / "annotator.db"
 
 
+def is_default_db(path: Path) -> bool:
+    """Whether `path` is the default database (the one the sample corpus goes into)."""
+    return Path(path).expanduser().resolve() == default_db_path().resolve()
+
+
 def _bundled(name: str) -> Path:
     # A wheel carries it inside the package; a source checkout at its top.
     inside = _PACKAGE / "_data" / name

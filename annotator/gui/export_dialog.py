@@ -1,9 +1,14 @@
-"""The export dialog: format, whose spans, which articles, the split; run off the UI thread."""
+"""The export dialog: format, whose spans, which articles, the split; run off the UI thread.
+
+It opens on the format and folder of the last export (kept in the settings),
+else brat in the home folder.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -20,10 +25,17 @@ from PySide6.QtWidgets import (
 from annotator.core.exporters.formats import EXPORTERS, FOLDER_FORMATS, SUFFIXES
 from annotator.core.store import Store
 
+DEFAULT_FORMAT = "brat"
+FORMAT_KEY = "export/format"
+FOLDER_KEY = "export/folder"
+
 
 class ExportDialog(QDialog):
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store: Store, parent: QWidget | None = None, settings: QSettings | None = None
+    ) -> None:
         super().__init__(parent)
+        self.settings = settings or QSettings("annotator", "annotator")
         self.setWindowTitle("Export")
         self.setObjectName("exportDialog")
         self.format = QComboBox()
@@ -37,7 +49,8 @@ class ExportDialog(QDialog):
         self.split = QLineEdit("0.8,0.1,0.1")
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
-        self.out = QLineEdit(str(Path.home() / "export"))
+        folder = Path(str(self.settings.value(FOLDER_KEY, "") or Path.home()))
+        self.out = QLineEdit(str(folder / "export"))
         browse = QPushButton("Choose…")
         browse.clicked.connect(self._browse)
         where = QHBoxLayout()
@@ -57,7 +70,15 @@ class ExportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.format.currentTextChanged.connect(self._format_changed)
+        last = str(self.settings.value(FORMAT_KEY, DEFAULT_FORMAT))
+        self.format.setCurrentText(last if last in EXPORTERS else DEFAULT_FORMAT)
         self._format_changed(self.format.currentText())
+
+    def accept(self) -> None:
+        """Remember the format and folder for the next export."""
+        self.settings.setValue(FORMAT_KEY, self.format.currentText())
+        self.settings.setValue(FOLDER_KEY, str(Path(self.out.text()).expanduser().parent))
+        super().accept()
 
     def _format_changed(self, name: str) -> None:
         spacy = name == "spacy"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
@@ -22,16 +23,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.errors import AnnotatorError
 from annotator.core.paths import resources_dir
+from annotator.core.preannotation import DEFAULT_MODEL
+from annotator.core.preannotation.run import pending_count
 from annotator.core.records import Status
+from annotator.core.tokens import regex_tokens
 from annotator.gui.article_header import ArticleHeader
 from annotator.gui.article_list import ArticleListModel
 from annotator.gui.article_view import ArticleView
+from annotator.gui.background import (
+    LOADING_TOKENIZER,
+    PREANNOTATING,
+    preannotation_task,
+    tokenizer_task,
+)
 from annotator.gui.cheat_sheet import CheatSheet
 from annotator.gui.label_bar import LabelBar
 from annotator.gui.session import Session
 from annotator.gui.span_panel import SpanPanel
 from annotator.gui.tasks import TaskIndicator, TaskRunner
+
+CLOSE_WAIT_MS = 1000  # the longest a close waits for a task to stop (it is asked for 2 s)
 
 
 class MainWindow(QMainWindow):
@@ -42,6 +55,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.settings = settings or QSettings("annotator", "annotator")
         self.tasks = TaskRunner(session.store.path)
+        self._closing = False
         self.setWindowTitle(f"Annotator — {session.annotator} — {session.store.path.name}")
         self.setObjectName("mainWindow")
 
@@ -131,7 +145,10 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.who = QLabel(self.session.annotator)
+        # Whose work this is, in plain words: several annotators may share a machine.
+        self.who = QLabel(f"Annotating as <b>{escape(self.session.annotator)}</b>")
+        self.who.setObjectName("annotatorLabel")
+        self.who.setTextFormat(Qt.TextFormat.RichText)
         self.done_label = QLabel()
         self.set_label = QLabel()
         self.task_indicator = TaskIndicator(self.tasks)
@@ -307,23 +324,36 @@ class MainWindow(QMainWindow):
 
     # -- long work ------------------------------------------------------------
 
+    def start_background_work(self) -> bool:
+        """At launch: pre-annotate if some article needs it (no spaCy to find out), else
+        only load spaCy's tokenizer; either way the focus and open article stay."""
+        if self._pending_preannotation():
+            return self.start_preannotation()
+        return self.load_tokenizer()
+
     def start_preannotation(self, model: str | None = None) -> bool:
         """Pre-annotate what is not yet, then give the session spaCy's tokens."""
-        from annotator.core.preannotation import DEFAULT_MODEL
+        model = model or DEFAULT_MODEL
+        pending = self._pending_preannotation(model)
+        if not pending:
+            if pending == 0:
+                self.statusBar().showMessage(f"Every article has {model}'s suggestions.", 10000)
+            return self.load_tokenizer()
+        return self.tasks.start(PREANNOTATING, preannotation_task(model))
 
-        def task(store, progress, cancelled):  # type: ignore[no-untyped-def]
-            from annotator.core.preannotation.run import preannotate
+    def load_tokenizer(self) -> bool:
+        """spaCy's French tokenizer for snapping spans, unless the session has it."""
+        if self.session.editor.tokenize is not regex_tokens:
+            return False
+        return self.tasks.start(LOADING_TOKENIZER, tokenizer_task)
 
-            report = preannotate(
-                store, model=model or DEFAULT_MODEL, progress=progress, cancelled=cancelled
-            )
-            import spacy  # seconds on first import: here, off the UI thread
-
-            from annotator.core.tokens import spacy_tokenizer
-
-            return report, spacy_tokenizer(spacy.blank("fr"))
-
-        return self.tasks.start("Pre-annotating", task)
+    def _pending_preannotation(self, model: str = DEFAULT_MODEL) -> int | None:
+        """Articles the installed model has not run over; None (said) if it is not installed."""
+        try:
+            return pending_count(self.session.store, model)
+        except AnnotatorError as error:
+            self.statusBar().showMessage(str(error), 10000)
+            return None
 
     def _import(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Import a folder of articles")
@@ -340,7 +370,7 @@ class MainWindow(QMainWindow):
     def _export(self) -> None:
         from annotator.gui.export_dialog import ExportDialog
 
-        dialog = ExportDialog(self.session.store, self)
+        dialog = ExportDialog(self.session.store, self, self.settings)
         if dialog.exec() != ExportDialog.DialogCode.Accepted:
             return
         self.start_export(**dialog.options())
@@ -354,6 +384,8 @@ class MainWindow(QMainWindow):
         return self.tasks.start("Exporting", task)
 
     def _task_finished(self, name: str, result: object) -> None:
+        if self._closing:
+            return
         if name == "Measuring agreement":
             self.show_agreement(result)
             self.taskDone.emit(name, result)
@@ -365,28 +397,53 @@ class MainWindow(QMainWindow):
             self._evaluation.show()
             self.taskDone.emit(name, result)
             return
-        if name == "Pre-annotating":
+        if name == LOADING_TOKENIZER:
+            self.session.set_tokenizer(result)  # type: ignore[arg-type]
+            self.taskDone.emit(name, result)
+            return
+        if name == PREANNOTATING:
             result, tokenize = result  # type: ignore[misc]
-            self.session.set_tokenizer(tokenize)
+            if tokenize is not None:
+                self.session.set_tokenizer(tokenize)
         self.articles.refresh()
         self._progress_changed()
         if self.session.article_id is None:
             self.session.open(self.session.store.articles.first())
         else:
-            self.session.reload()
+            self._reload_if_changed()
         summary = ""
         if hasattr(result, "articles") and isinstance(result.articles, int):
             summary = f" {result.articles} article(s)"
             files = getattr(result, "files", None)
             if files:
                 summary += f" → {', '.join(str(f) for f in files[:3])}"
+        if getattr(result, "cancelled", False):
+            summary += " (cancelled: the rest is done next time)"
         self.statusBar().showMessage(f"{name}: finished.{summary}", 10000)
         self.taskDone.emit(name, result)
+
+    def _reload_if_changed(self) -> None:
+        """Read the open article again if the task gave it new suggestions, keeping the focus.
+
+        Reloading otherwise would drop the focused span under the annotator's keys.
+        """
+        editor, store = self.session.editor, self.session.store
+        article_id = self.session.article_id
+        document = editor.document
+        if article_id is None or document is None:
+            return
+        if document.suggestion_set == store.suggestions.newest_set(article_id):
+            return
+        focus = editor.focus
+        self.session.reload()
+        if focus is not None and focus in editor.items:
+            self.session.set_focus(focus)
 
     # -- persistence ----------------------------------------------------------
 
     def _last_article_key(self) -> str:
-        return f"lastArticle/{self.session.store.path.resolve()}"
+        # Per database and annotator: people sharing a machine share these settings.
+        return f"lastArticle/{self.session.store.path.resolve()}/{self.session.annotator}"
 
     def _restore(self) -> None:
         geometry = self.settings.value("geometry")
@@ -397,7 +454,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def open_first_article(self) -> None:
-        """Reopen the last article of this database, else the first."""
+        """Reopen this annotator's last article of this database, else the first."""
         store = self.session.store
         last = self.settings.value(self._last_article_key())
         if last and store.articles.existing([last]):
@@ -409,6 +466,8 @@ class MainWindow(QMainWindow):
         self.session.watch.stop()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("windowState", self.saveState())
-        self.tasks.cancel()
-        self.tasks.wait()
+        # Never hold the window open for long work: what it committed is kept, a
+        # pre-annotation resumes next time, a task still loading spaCy ends alone.
+        self._closing = True
+        self.tasks.stop(CLOSE_WAIT_MS)
         super().closeEvent(event)

@@ -3,10 +3,16 @@
 Core functions take `progress` and `cancelled` callbacks; the worker relays
 progress as a signal, and Cancel sets a flag the function polls. The window
 keeps responding because nothing long runs on the UI thread.
+
+Closing the window never waits long: a task that does not stop within
+`stop`'s delay (spaCy loading a model cannot be interrupted) is left to end
+on its own. Its result is dropped, what it committed stays, and the process
+waits for it before exiting (Qt aborts on a QThread destroyed while running).
 """
 
 from __future__ import annotations
 
+import atexit
 import threading
 import traceback
 from collections.abc import Callable
@@ -62,6 +68,20 @@ class Worker(QObject):
         self.finished.emit(result)
 
 
+# Tasks left running by a closed window: kept referenced until they end.
+_LEFT: list[tuple[QThread, Worker]] = []
+
+
+def wait_for_left_tasks(ms: int = 120_000) -> bool:
+    """Block until the tasks closed windows left running have ended."""
+    ended = all(thread.wait(ms) for thread, _ in _LEFT)
+    _LEFT[:] = [(t, w) for t, w in _LEFT if t.isRunning()]
+    return ended
+
+
+atexit.register(wait_for_left_tasks)
+
+
 class TaskRunner(QObject):
     """Runs one task at a time in a QThread and keeps the thread alive until it ends."""
 
@@ -96,6 +116,11 @@ class TaskRunner(QObject):
         self.started.emit(name)
         return True
 
+    @property
+    def name(self) -> str | None:
+        """The running task's name."""
+        return self._name if self.busy else None
+
     def cancel(self) -> None:
         if self._worker is not None:
             self._worker.cancel()
@@ -104,12 +129,38 @@ class TaskRunner(QObject):
         """Block until the task's thread ends (its result is delivered later, by the loop)."""
         return self._thread is None or self._thread.wait(ms)
 
+    def stop(self, ms: int) -> bool:
+        """Cancel, wait at most `ms`, and forget the task: no result is delivered.
+
+        True if it ended; else it is left to end on its own (see the module's doc).
+        """
+        if self._thread is None or self._worker is None:
+            return True
+        thread, worker = self._thread, self._worker
+        for signal, slot in (
+            (worker.progressed, self.progressed),
+            (worker.finished, self._done),
+            (worker.failed, self._fail),
+        ):
+            signal.disconnect(slot)
+        worker.cancel()
+        self._thread, self._worker = None, None
+        if thread.wait(ms):
+            thread.deleteLater()
+            return True
+        _LEFT.append((thread, worker))
+        return False
+
     def _done(self, result: object) -> None:
+        if self._worker is None or self.sender() is not self._worker:
+            return  # a stopped task's result, posted before it was stopped
         name = self._name
         self._stop()
         self.finished.emit(name, result)
 
     def _fail(self, message: str) -> None:
+        if self._worker is None or self.sender() is not self._worker:
+            return
         name = self._name
         self._stop()
         self.failed.emit(name, message)
@@ -136,6 +187,7 @@ class TaskIndicator(QWidget):
         self.bar.setTextVisible(True)
         self.cancel = QPushButton("Cancel")
         self.cancel.clicked.connect(runner.cancel)
+        self.cancel.clicked.connect(self._cancelling)
         for widget in (self.label, self.bar, self.cancel):
             layout.addWidget(widget)
         self.hide()
@@ -144,7 +196,13 @@ class TaskIndicator(QWidget):
         runner.finished.connect(lambda *_: self.hide())
         runner.failed.connect(lambda *_: self.hide())
 
+    def _cancelling(self) -> None:
+        # Seen at once; the task stops at its next check (after a loading model, if one is).
+        self.label.setText(f"{self.label.text()}: stopping…")
+        self.cancel.setEnabled(False)
+
     def _start(self, name: str) -> None:
+        self.cancel.setEnabled(True)
         self.label.setText(name)
         self.bar.setRange(0, 0)  # busy until the first report
         self.show()
