@@ -53,9 +53,7 @@ class ArticleListModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows, self._total, self.problem = [], 0, None
         try:
-            self._total = self._store.articles.count_where(
-                annotator=self._annotator, status=self._status, search=self._search, prefix=True
-            )
+            self._total = self._count()
             self._fetch()
         except AnnotatorError as error:
             self._rows, self._total, self.problem = [], 0, str(error)
@@ -68,16 +66,13 @@ class ArticleListModel(QAbstractTableModel):
         Unlike `refresh`, the view keeps its scroll position and selection when
         the same articles are still listed, only their cells change.
         """
-        total = self._store.articles.count_where(
-            annotator=self._annotator, status=self._status, search=self._search
-        )
-        fresh = self._store.articles.list(
-            annotator=self._annotator,
-            status=self._status,
-            search=self._search,
-            limit=max(len(self._rows), _PAGE),
-            offset=0,
-        )
+        try:
+            total = self._count()
+            fresh = self._page(0, max(len(self._rows), _PAGE))
+        except AnnotatorError:
+            self.refresh()  # says why, as a search typed in does
+            return
+        self.problem = None
         if [r.id for r in fresh[: len(self._rows)]] != [r.id for r in self._rows]:
             self.refresh()
             return
@@ -172,12 +167,17 @@ class ArticleListModel(QAbstractTableModel):
     def _fetch(self) -> None:
         self._rows = self._page(0)
 
-    def _page(self, offset: int) -> list[ArticleSummary]:
+    def _count(self) -> int:
+        return self._store.articles.count_where(
+            annotator=self._annotator, status=self._status, search=self._search, prefix=True
+        )
+
+    def _page(self, offset: int, limit: int = _PAGE) -> list[ArticleSummary]:
         return self._store.articles.list(
             annotator=self._annotator,
             status=self._status,
             search=self._search,
             prefix=True,
-            limit=_PAGE,
+            limit=limit,
             offset=offset,
         )

@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
 
         session.articleOpened.connect(self._article_opened)
         session.progressChanged.connect(self._progress_changed)
-        session.storeChanged.connect(self.articles.reread)
+        session.storeChanged.connect(self._store_changed)
         session.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.tasks.finished.connect(self._task_finished)
         self.tasks.failed.connect(
@@ -232,6 +232,15 @@ class MainWindow(QMainWindow):
         row = self.articles.row_of(self.session.article_id) if self.session.article_id else None
         if row is not None:  # the open article stays selected when it is listed
             self.article_table.selectRow(row)
+        self._search_note()
+
+    def _store_changed(self) -> None:
+        """Another window or a command wrote: the list follows, the note too."""
+        self.articles.reread()
+        self._search_note()
+
+    def _search_note(self) -> None:
+        search = self.search.text()
         if self.articles.problem:
             note = f"Search failed, nothing listed: {self.articles.problem}"
         elif search.strip() and not self.articles.total:
