@@ -83,6 +83,8 @@ class MainWindow(QMainWindow):
         session.articleOpened.connect(self._article_opened)
         session.progressChanged.connect(self._progress_changed)
         session.storeChanged.connect(self._store_changed)
+        # A pre-annotation run elsewhere can bring the open article its suggestions.
+        session.edited.connect(lambda _edit: self._show_suggestion_set())
         session.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.tasks.finished.connect(self._task_finished)
         self.tasks.failed.connect(
@@ -197,8 +199,7 @@ class MainWindow(QMainWindow):
 
     # -- reacting -------------------------------------------------------------
 
-    def _article_opened(self) -> None:
-        article_id = self.session.article_id
+    def _show_suggestion_set(self) -> None:
         editor = self.session.editor
         if editor.document and editor.document.suggestion_set:
             s = editor.document.suggestion_set
@@ -207,6 +208,10 @@ class MainWindow(QMainWindow):
             )
         else:
             self.set_label.setText("No suggestions yet")
+
+    def _article_opened(self) -> None:
+        article_id = self.session.article_id
+        self._show_suggestion_set()
         row = self.articles.row_of(article_id) if article_id else None
         if row is not None:
             self.article_table.selectRow(row)
