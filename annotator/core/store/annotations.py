@@ -21,7 +21,7 @@ from annotator.core.records import (
 )
 from annotator.core.store.connection import now
 from annotator.core.store.events import Change, Encoded
-from annotator.core.store.imported_rows import ENCODER, ImportedRows
+from annotator.core.store.imported_rows import ENCODER, ImportedRows, check_spans, span_rows
 
 if TYPE_CHECKING:
     from annotator.core.store.store import Store
@@ -183,9 +183,9 @@ class Annotations:
             states: list[dict[str, Any]] = []
             changes: list[Change] = []
             for article_id, text in pairs:
-                spans = _rows(spans_by_article[article_id])
+                spans = span_rows(spans_by_article[article_id])
                 if article_id not in known:
-                    _check_spans(article_id, text, spans)
+                    check_spans(article_id, text, spans)
                 logged = rows.add(article_id, spans)
                 after = {
                     "article_id": article_id,
@@ -454,42 +454,6 @@ class Annotations:
             )
             for r in self._store.db.execute(sql, args)
         ]
-
-
-def _check_span(article_id: str, text: str, span: Span) -> None:
-    if not (0 <= span.start < span.end <= len(text)):
-        raise InvalidSpan(
-            f"article {article_id}: span {span.start}-{span.end} is outside the text"
-            f" (0-{len(text)})"
-        )
-    covered = text[span.start : span.end]
-    if covered != covered.strip():
-        raise InvalidSpan(
-            f"article {article_id}: span {span.start}-{span.end} starts or ends with white space"
-        )
-    if not span.label.strip():
-        raise InvalidSpan(f"article {article_id}: a span needs a label")
-
-
-def _rows(spans: Sequence[Span] | Sequence[SpanTuple]) -> list[SpanTuple]:
-    """Spans as `SpanTuple` tuples."""
-    return [
-        span if isinstance(span, tuple) else (span.start, span.end, span.label, span.attrs)
-        for span in spans
-    ]
-
-
-def _check_spans(article_id: str, text: str, spans: Sequence[SpanTuple]) -> None:
-    """`_check_span` of each span, with the common case tested inline (bulk imports)."""
-    length = len(text)
-    for start, end, label, attrs in spans:
-        if (
-            not 0 <= start < end <= length
-            or text[start].isspace()
-            or text[end - 1].isspace()
-            or not label.strip()
-        ):
-            _check_span(article_id, text, Span(start, end, label, attrs))
 
 
 def _span(state: dict[str, Any]) -> Span:

@@ -1,4 +1,5 @@
-"""Annotations of a bulk import as rows, with their event log entries built as text.
+"""Annotations of a bulk import as rows, with their event log entries built as text,
+and the checks of their spans against the stored text.
 
 `Annotations.import_many` stores 300k spans for 10k articles; this keeps the
 per-span work to a tuple and a bit of JSON text.
@@ -13,7 +14,8 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from annotator.core.records import Origin, SpanTuple
+from annotator.core.errors import InvalidSpan
+from annotator.core.records import Origin, Span, SpanTuple
 
 # One encoder for bulk writes: json.dumps with options builds a new one a call.
 ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
@@ -75,3 +77,39 @@ def _import_sql(rows: int) -> str:
 def stored_attrs(attrs: dict[str, Any]) -> str:
     """Attributes as stored; most spans have none (bulk imports: no encoding for them)."""
     return ENCODER.encode(attrs) if attrs else "{}"
+
+
+def _check_span(article_id: str, text: str, span: Span) -> None:
+    if not (0 <= span.start < span.end <= len(text)):
+        raise InvalidSpan(
+            f"article {article_id}: span {span.start}-{span.end} is outside the text"
+            f" (0-{len(text)})"
+        )
+    covered = text[span.start : span.end]
+    if covered != covered.strip():
+        raise InvalidSpan(
+            f"article {article_id}: span {span.start}-{span.end} starts or ends with white space"
+        )
+    if not span.label.strip():
+        raise InvalidSpan(f"article {article_id}: a span needs a label")
+
+
+def span_rows(spans: Sequence[Span] | Sequence[SpanTuple]) -> list[SpanTuple]:
+    """Spans as `SpanTuple` tuples."""
+    return [
+        span if isinstance(span, tuple) else (span.start, span.end, span.label, span.attrs)
+        for span in spans
+    ]
+
+
+def check_spans(article_id: str, text: str, spans: Sequence[SpanTuple]) -> None:
+    """`_check_span` of each span, with the common case tested inline (bulk imports)."""
+    length = len(text)
+    for start, end, label, attrs in spans:
+        if (
+            not 0 <= start < end <= length
+            or text[start].isspace()
+            or text[end - 1].isspace()
+            or not label.strip()
+        ):
+            _check_span(article_id, text, Span(start, end, label, attrs))
