@@ -22,9 +22,11 @@ def describe(store: Store, rows: list[Event]) -> str:
     if not rows:
         return "nothing"
     texts: dict[str, str] = {}
-    words = list(dict.fromkeys(_row_words(store, row, texts) for row in rows))
+    # A first edit moves the article to "in progress" in the same action: not news.
+    spans = [r for r in rows if not r.kind.endswith("status.set")] or rows
+    words = list(dict.fromkeys(_row_words(store, row, texts) for row in spans))
     if len(words) > 3:
-        words = [*words[:3], f"{len(rows) - 3} more changes"]
+        words = [*words[:3], f"{len(words) - 3} more changes"]
     what = ", ".join(words)
     article = rows[0].article_id
     return f"{what} in “{_title(store, article)}”" if article else what
@@ -42,7 +44,13 @@ def _row_words(store: Store, row: Event, texts: dict[str, str]) -> str:
         }.get(kind, kind)
         return f"{verb} {_span_words(store, row.article_id, state, texts)}"
     if kind.startswith("rejection."):
-        return "rejection of a suggestion" if kind.endswith("add") else "rejection withdrawn"
+        verb = "rejection of" if kind.endswith("add") else "withdrawn rejection of"
+        suggestion = store.suggestions.get(int(str(row.entity_id).split("/")[1]))
+        if suggestion is None:
+            return f"{verb} a suggestion"
+        s = suggestion.span
+        state = {"start": s.start, "end": s.end, "label": s.label}
+        return f"{verb} {_span_words(store, row.article_id, state, texts)}"
     if kind in ("status.set", "goldstatus.set"):
         status = (row.after or {}).get("status", "todo")
         return f"status {str(status).replace('_', ' ')}"

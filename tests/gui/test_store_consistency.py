@@ -190,3 +190,12 @@ def test_undo_says_what_and_where_and_asks_before_undoing_another_windows_work(
     for window in (a, b):
         window.close()
         window.session.store.close()
+
+
+def test_undoing_a_rejection_names_the_suggestion(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClick(window.view, Qt.Key.Key_Tab)
+    qtbot.keyClick(window.view, Qt.Key.Key_Tab)
+    qtbot.keyClick(window.view, Qt.Key.Key_Delete)  # reject "Alep-Est"
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
+    assert window.statusBar().currentMessage().startswith("Undone: rejection of LOC “Alep-Est” in")
+    assert committed(window.session.store.path, "SELECT count(*) FROM rejections") == [(0,)]

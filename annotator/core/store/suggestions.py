@@ -101,6 +101,16 @@ class Suggestions:
         ).fetchone()
         return None if row[0] is None else self.get_set(row[0])
 
+    def get(self, suggestion_id: int) -> Suggestion | None:
+        row = self._store.db.execute(
+            'SELECT id, set_id, article_id, start, "end", label, attrs FROM suggestions'
+            " WHERE id = ?",
+            [suggestion_id],
+        ).fetchone()
+        return None if row is None else Suggestion(
+            row[0], row[1], row[2], Span(row[3], row[4], row[5], _attrs(row[6]))
+        )
+
     def for_article(self, article_id: str, set_id: int | None = None) -> list[Suggestion]:
         """The article's suggestions from `set_id`, or from its newest set."""
         if set_id is None:
