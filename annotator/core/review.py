@@ -133,12 +133,14 @@ class ReviewEditor:
         self._take([candidate], "review")
         self.focus_next_undecided(after)
 
-    def take_version(self, annotator: str) -> None:
-        """A digit: every span of this annotator's version goes into gold."""
+    def take_version(self, annotator: str) -> int:
+        """A digit: every span of this annotator's version goes into gold; how many."""
         mine = [s for s in self.candidates.values() if annotator in s.supporters]
         after = self._focused_order()
-        self._take(mine, "review")
+        if mine:
+            self._take(mine, "review")
         self.focus_next_undecided(after)
+        return len(mine)
 
     def drop(self) -> None:
         """Delete: the focused gold span leaves gold (its versions are candidates again)."""

@@ -279,7 +279,14 @@ class ReviewWindow(QMainWindow):
         elif keys in ("Del", "Delete"):
             editor.drop()
         elif keys.isdigit() and 1 <= int(keys) <= len(editor.annotators):
-            editor.take_version(editor.annotators[int(keys) - 1])
+            name = editor.annotators[int(keys) - 1]
+            taken = editor.take_version(name)
+            # One key takes a whole version: say so, it is easy to press by mistake.
+            self.statusBar().showMessage(
+                f"Took {taken} span(s) of {name}'s version of the article into gold"
+                " (Ctrl+Z undoes it).",
+                8000,
+            )
         elif keys in ("Ctrl+Return", "Ctrl+Enter"):
             editor.finish()
             self.articles.setCurrentRow(min(self.articles.currentRow() + 1, len(self.ids) - 1))

@@ -41,6 +41,10 @@ def test_review_takes_spans_and_versions_into_gold(qtbot, tmp_path: Path, corpus
     assert len(store.gold.for_article(second)) == agreed
     qtbot.keyClick(view, Qt.Key.Key_1)  # alice's whole version
     assert len(store.gold.for_article(second)) == agreed + 1
+    # One key took a whole version: the lead is told how much, and how to undo it.
+    assert window.statusBar().currentMessage() == (
+        "Took 1 span(s) of alice's version of the article into gold (Ctrl+Z undoes it)."
+    )
     gold = {g.span.label: g for g in store.gold.for_article(second)}
     assert all(g.adjudicator == "lead" for g in gold.values())
     qtbot.keyClick(view, Qt.Key.Key_Return, CTRL)
