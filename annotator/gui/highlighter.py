@@ -18,7 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QSyntaxHighlighter, QTextCharFormat, Q
 
 from annotator.core.editing import Item
 from annotator.gui.colors import label_color
-from annotator.gui.offsets import Utf16Map
+from annotator.gui.offsets import Utf16Map, utf16_length
 
 _SUGGESTION_ALPHA = 70
 _ANNOTATION_ALPHA = 170
@@ -68,10 +68,12 @@ class SpanHighlighter(QSyntaxHighlighter):
         if not items:
             return
         base = block.position()
+        # Qt offsets are UTF-16: the block's length must be counted the same way.
+        length = utf16_length(text)
         pieces = []
         for item in items:
             start = max(self._offsets.to_qt(item.span.start) - base, 0)
-            end = min(self._offsets.to_qt(item.span.end) - base, len(text))
+            end = min(self._offsets.to_qt(item.span.end) - base, length)
             if start < end:
                 pieces.append((start, end, item))
         bounds = sorted({p for s, e, _ in pieces for p in (s, e)})
