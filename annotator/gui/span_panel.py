@@ -5,7 +5,8 @@ any other action (a suggestion edited this way is accepted as edited). The
 qualifier is a choice from the guideline's list, a value is typed in any form
 the recogniser reads ("1,5 milliard", "13 346"); core checks both
 (`figure_attrs`). The "attrs" column says whether they were typed by hand
-(kept when the span changes) or read from the text (read again).
+(kept when the span changes) or read from the text (read again); "tokens"
+marks a span off token bounds, which the token formats widen (the tooltip says to what).
 """
 
 from __future__ import annotations
@@ -32,13 +33,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core import figure_attrs
+from annotator.core import alignment, figure_attrs
 from annotator.core.editing import Edit, Item, order_key
 from annotator.core.errors import InvalidSpan
 from annotator.gui.colors import label_color
 from annotator.gui.session import Session
 
-COLUMNS = ("Label", "Text", "Origin", "value", "value_max", "qualifier", "unit", "attrs")
+COLUMNS = ("Label", "Text", "Origin", "value", "value_max", "qualifier", "unit", "attrs", "tokens")
 _ATTRS = COLUMNS[3:7]
 _BY_HAND, _READ = "by hand", "read"
 _TIPS = {
@@ -104,10 +105,14 @@ class SpanTableModel(QAbstractTableModel):
                 return "suggestion" if item.is_suggestion else item.origin.value  # type: ignore[union-attr]
             if column == "attrs":
                 return _attrs_kind(item)
+            if column == "tokens":
+                return "" if self._token_note(item) is None else "⚠ widened"
             value = item.span.attrs.get(column)
             return "" if value is None else str(value)
         if role == Qt.ItemDataRole.ToolTipRole and column == "attrs":
             return _TIPS.get(_attrs_kind(item))
+        if role == Qt.ItemDataRole.ToolTipRole and column == "tokens":
+            return self._token_note(item)
         if role == Qt.ItemDataRole.BackgroundRole and column == "Label":
             return label_color(item.span.label, 70 if item.is_suggestion else 170)
         if role == Qt.ItemDataRole.FontRole and item.is_suggestion:
@@ -115,6 +120,10 @@ class SpanTableModel(QAbstractTableModel):
             font.setItalic(True)  # not yet decided on
             return font
         return None
+
+    def _token_note(self, item: Item) -> str | None:
+        editor = self._session.editor
+        return alignment.note(editor.tokens, editor.text, item.span.start, item.span.end)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         flags = super().flags(index)
@@ -171,7 +180,7 @@ class SpanPanel(QTableView):
         self.setWordWrap(False)
         # Fixed widths: sizing to contents would measure every row of a long article.
         header = self.horizontalHeader()
-        for column, width in enumerate((64, 200, 84, 70, 76, 84, 90, 64)):
+        for column, width in enumerate((64, 200, 84, 70, 76, 84, 90, 64, 76)):
             header.resizeSection(column, width)
         self._qualifiers = QualifierDelegate(self)
         self._numbers = NumberDelegate(self)
