@@ -45,9 +45,17 @@ KEYS = frozenset({*_NUMBERS, "qualifier", "unit", HAND_EDITED})
 
 @functools.cache
 def _french() -> tuple[Language, FigureRecognizer]:
-    """spaCy's French tokenizer and the FIGURE recogniser, loaded once (seconds)."""
+    """spaCy's French tokenizer and the FIGURE recogniser, loaded once (seconds).
+
+    The window's worker may be importing spaCy and the recognisers at the same
+    moment. Python locks a module before importing its package, so a thread
+    entering by a submodule (`spacy.language`, `recognizers.figures`) while
+    another is inside the package deadlocks and one gets a half-imported
+    module; packages first, then, in the worker's order.
+    """
     import spacy
 
+    import annotator.core.recognizers  # noqa: F401  (the package before its module)
     from annotator.core.recognizers.figures import FigureRecognizer
 
     nlp = spacy.blank("fr")
@@ -61,9 +69,9 @@ def read(text: str) -> dict[str, Any]:
     civils", "de 50 à 100 obus"); else its first number with what it counts
     ("trois", "24 heures" labelled FIGURE by hand); no number, no attributes.
     """
+    nlp, figures = _french()  # first: see _french
     from annotator.core.recognizers.numbers import NumberKind, tidy, unit_after
 
-    nlp, figures = _french()
     doc = nlp.make_doc(text)
     found = figures.find(doc)
     if found:
@@ -173,6 +181,5 @@ def _number(key: str, value: Any) -> Value:
 
 
 def _tidy(number: float) -> Value:
-    from annotator.core.recognizers.numbers import tidy
-
-    return tidy(number)
+    """13346, not 13346.0 (as `numbers.tidy`, without importing spaCy: see _french)."""
+    return int(number) if float(number).is_integer() else number
