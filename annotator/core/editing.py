@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from annotator.core import figure_attrs
 from annotator.core.records import Annotation, Document, Origin, Span, Status, Suggestion
 from annotator.core.store import Store
 from annotator.core.tokens import TokenBounds, Tokenize, regex_tokens
@@ -168,13 +169,15 @@ class ArticleEditor:
         item = self.focused()
         if item is None or item.span.label == label:
             return Edit(focus=self.focus)
-        # FIGURE attributes mean nothing under another label.
-        attrs = dict(item.span.attrs) if label == "FIGURE" else {}
+        # Attributes of the old label never carry over; a FIGURE reads its own.
+        attrs = figure_attrs.follow(label, self.text[item.span.start : item.span.end], {})
         return self._change(item, item.span.start, item.span.end, label, attrs)
 
     def set_attrs(self, key: Key, attrs: dict[str, Any]) -> Edit:
-        """Edit a span's attributes (a suggestion is accepted as edited)."""
+        """Edit a span's attributes (a suggestion is accepted as edited); they are
+        checked against the guideline and kept, marked typed by hand, when the span changes."""
         item = self.items[key]
+        attrs = figure_attrs.by_hand(item.span.label, attrs)  # InvalidSpan: nothing stored
         self.focus = key
         return self._change(item, item.span.start, item.span.end, item.span.label, attrs)
 
@@ -193,7 +196,9 @@ class ArticleEditor:
         start, end = _tidy(self.text, start, end)
         if start >= end or (start, end) == (item.span.start, item.span.end):
             return Edit(focus=self.focus)
-        return self._change(item, start, end, item.span.label)
+        label = item.span.label
+        attrs = figure_attrs.follow(label, self.text[start:end], item.span.attrs)
+        return self._change(item, start, end, label, attrs)
 
     def add(self, start: int, end: int, label: str, *, snap: bool = True) -> Edit:
         """1-6 with text selected: a new span, snapped to token bounds unless Alt."""
@@ -202,8 +207,9 @@ class ArticleEditor:
         start, end = _tidy(self.text, start, end)
         if start >= end:
             return Edit(focus=self.focus)
+        attrs = figure_attrs.follow(label, self.text[start:end], {})
         annotation = self.store.annotations.add(
-            self.annotator, self.article_id, Span(start, end, label)
+            self.annotator, self.article_id, Span(start, end, label, attrs)
         )
         item = _annotation_item(annotation)
         self.items[item.key] = item

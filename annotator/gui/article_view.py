@@ -20,6 +20,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QWidget
 
+from annotator.core import alignment
 from annotator.core.editing import Edit, Item
 from annotator.core.records import LABELS
 from annotator.gui.colors import label_color
@@ -51,7 +52,7 @@ class ArticleView(QPlainTextEdit):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.setFont(font)
         self._offsets = Utf16Map("")
-        self._highlighter = SpanHighlighter(self.document())
+        self._highlighter = SpanHighlighter(self.document(), off_tokens=self.off_tokens)
         self._press_position: int | None = None
         session.articleOpened.connect(self.show_article)
         session.edited.connect(self.apply_edit)
@@ -69,8 +70,26 @@ class ArticleView(QPlainTextEdit):
     def apply_edit(self, edit: Edit) -> None:
         if edit.removed or edit.added:
             self._highlighter.update_items(edit.removed, edit.added)
+            self._tell_off_tokens(edit)
         self._scroll_to_focus()
         self.viewport().update()
+
+    def off_tokens(self, item: Item) -> bool:
+        """Whether the token formats would widen the span (the session's tokens)."""
+        tokens = self.session.editor.tokens
+        return not alignment.on_token_bounds(tokens, item.span.start, item.span.end)
+
+    def _tell_off_tokens(self, edit: Edit) -> None:
+        """Say so when an action has just made a span that is off token bounds."""
+        before = {(i.span.start, i.span.end) for i in edit.removed}
+        editor = self.session.editor
+        for item in edit.added:
+            if (item.span.start, item.span.end) in before:
+                continue  # not made by this action (a relabel, an attribute)
+            note = alignment.note(editor.tokens, editor.text, item.span.start, item.span.end)
+            if note:
+                self.session.message.emit(note)
+                return
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)

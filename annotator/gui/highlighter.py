@@ -3,7 +3,8 @@
 A QSyntaxHighlighter formats one text block (one line) at a time and only the
 blocks an edit touches are formatted again. Suggestions are pale with a dotted
 underline; annotations are solid; where spans overlap, characters get an
-overline and the underline of the span beneath.
+overline and the underline of the span beneath. A span whose edges are not on
+token bounds (the token formats would widen it) gets a red wavy underline.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QSyntaxHighlighter, QTextCharFormat, Q
 
 from annotator.core.editing import Item
 from annotator.gui.colors import label_color
-from annotator.gui.offsets import Utf16Map
+from annotator.gui.offsets import Utf16Map, utf16_length
 
 _SUGGESTION_ALPHA = 70
 _ANNOTATION_ALPHA = 170
@@ -32,10 +33,22 @@ def by_label(item: Item, alpha: int) -> QColor:
     return label_color(item.span.label, alpha)
 
 
+# Whether a span is off token bounds: item -> bool. None by default.
+OffTokens = Callable[[Item], bool]
+_OFF_TOKENS_COLOR = QColor("#d00000")
+
+
+def never(item: Item) -> bool:
+    return False
+
+
 class SpanHighlighter(QSyntaxHighlighter):
-    def __init__(self, document: QTextDocument, color_of: ColorOf = by_label) -> None:
+    def __init__(
+        self, document: QTextDocument, color_of: ColorOf = by_label, off_tokens: OffTokens = never
+    ) -> None:
         super().__init__(document)
         self._color_of = color_of
+        self._off_tokens = off_tokens
         self._formats: dict[tuple, QTextCharFormat] = {}
         self._line_starts: list[int] = [0]
         self._offsets = Utf16Map("")
@@ -68,10 +81,12 @@ class SpanHighlighter(QSyntaxHighlighter):
         if not items:
             return
         base = block.position()
+        # Qt offsets are UTF-16: the block's length must be counted the same way.
+        length = utf16_length(text)
         pieces = []
         for item in items:
             start = max(self._offsets.to_qt(item.span.start) - base, 0)
-            end = min(self._offsets.to_qt(item.span.end) - base, len(text))
+            end = min(self._offsets.to_qt(item.span.end) - base, length)
             if start < end:
                 pieces.append((start, end, item))
         bounds = sorted({p for s, e, _ in pieces for p in (s, e)})
@@ -88,16 +103,17 @@ class SpanHighlighter(QSyntaxHighlighter):
         top = ordered[-1]
         beneath = ordered[-2] if len(ordered) > 1 else None
         # Few distinct looks: make each once (thousands of spans share them).
-        key = (self._color_key(top), self._color_key(beneath) if beneath else None)
+        off = self._off_tokens(top)
+        key = (self._color_key(top), self._color_key(beneath) if beneath else None, off)
         fmt = self._formats.get(key)
         if fmt is None:
-            fmt = self._formats[key] = self._make_format(top, beneath)
+            fmt = self._formats[key] = self._make_format(top, beneath, off)
         return fmt
 
     def _color_key(self, item: Item) -> tuple[str, str]:
         return (self._color_of(item, 255).name(), item.kind)
 
-    def _make_format(self, top: Item, beneath: Item | None) -> QTextCharFormat:
+    def _make_format(self, top: Item, beneath: Item | None, off: bool) -> QTextCharFormat:
         fmt = QTextCharFormat()
         alpha = _SUGGESTION_ALPHA if top.is_suggestion else _ANNOTATION_ALPHA
         fmt.setBackground(QBrush(self._color_of(top, alpha)))
@@ -108,6 +124,9 @@ class SpanHighlighter(QSyntaxHighlighter):
             fmt.setFontOverline(True)
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
             fmt.setUnderlineColor(self._color_of(beneath, 255))
+        if off:
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+            fmt.setUnderlineColor(_OFF_TOKENS_COLOR)
         return fmt
 
     def _index(self, item: Item) -> list[int]:

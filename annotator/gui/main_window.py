@@ -166,7 +166,7 @@ class MainWindow(QMainWindow):
         self._action(file, "Pre-annotate", self.start_preannotation)
         self._action(file, "Export…", self._export)
         file.addSeparator()
-        self._action(file, "Quit", self.close, QKeySequence.StandardKey.Quit)
+        self._action(file, "Quit", self.close, "Ctrl+Q")  # the same on every platform
         edit = menus.addMenu("&Edit")
         self._action(edit, "Undo", self.session.undo, "Ctrl+Z")
         self._action(edit, "Redo", self.session.redo, "Ctrl+Shift+Z")
@@ -189,10 +189,12 @@ class MainWindow(QMainWindow):
     def _action(self, menu, text: str, slot, keys=None) -> QAction:  # type: ignore[no-untyped-def]
         action = QAction(text, self)
         if keys is not None:
-            # Shown in the menu; the article view's key table does the work, so
-            # the shortcut only fires while the menu itself has focus.
+            # Window-wide: the key works wherever the focus is in the window, docks
+            # included. Qt asks the focused widget first (ShortcutOverride), so a
+            # text field keeps its editing keys (Ctrl+Z undoes typing in the search
+            # box) and the article view its key table; both run the same commands.
             action.setShortcut(QKeySequence(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(lambda _=False: slot())
         menu.addAction(action)
         return action

@@ -26,3 +26,8 @@ class Utf16Map:
     def from_qt(self, position: int) -> int:
         """A UTF-16 offset as a Python offset (inside a surrogate pair: its start)."""
         return position - bisect.bisect_right(self._qt, position)
+
+
+def utf16_length(text: str) -> int:
+    """The length of `text` in UTF-16 code units, as Qt counts it."""
+    return len(text) + len(_ASTRAL.findall(text))

@@ -1,7 +1,12 @@
 """The span panel: the article's spans with label, text, origin and FIGURE attributes.
 
 FIGURE attributes are editable here; an edit goes through the session like
-any other action (a suggestion edited this way is accepted as edited).
+any other action (a suggestion edited this way is accepted as edited). The
+qualifier is a choice from the guideline's list, a value is typed in any form
+the recogniser reads ("1,5 milliard", "13 346"); core checks both
+(`figure_attrs`). The "attrs" column says whether they were typed by hand
+(kept when the span changes) or read from the text (read again); "tokens"
+marks a span off token bounds, which the token formats widen (the tooltip says to what).
 """
 
 from __future__ import annotations
@@ -9,16 +14,38 @@ from __future__ import annotations
 import bisect
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QFont, QValidator
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
+from annotator.core import alignment, figure_attrs
 from annotator.core.editing import Edit, Item, order_key
+from annotator.core.errors import InvalidSpan
 from annotator.gui.colors import label_color
 from annotator.gui.session import Session
 
-COLUMNS = ("Label", "Text", "Origin", "value", "value_max", "qualifier", "unit")
-_ATTRS = COLUMNS[3:]
+COLUMNS = ("Label", "Text", "Origin", "value", "value_max", "qualifier", "unit", "attrs", "tokens")
+_ATTRS = COLUMNS[3:7]
+_BY_HAND, _READ = "by hand", "read"
+_TIPS = {
+    _BY_HAND: "Typed by hand: kept as they are when the span changes",
+    _READ: "Read from the span's text: read again whenever the span changes",
+}
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -76,8 +103,16 @@ class SpanTableModel(QAbstractTableModel):
                 return self._session.editor.text[item.span.start : item.span.end]
             if column == "Origin":
                 return "suggestion" if item.is_suggestion else item.origin.value  # type: ignore[union-attr]
+            if column == "attrs":
+                return _attrs_kind(item)
+            if column == "tokens":
+                return "" if self._token_note(item) is None else "⚠ widened"
             value = item.span.attrs.get(column)
             return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.ToolTipRole and column == "attrs":
+            return _TIPS.get(_attrs_kind(item))
+        if role == Qt.ItemDataRole.ToolTipRole and column == "tokens":
+            return self._token_note(item)
         if role == Qt.ItemDataRole.BackgroundRole and column == "Label":
             return label_color(item.span.label, 70 if item.is_suggestion else 170)
         if role == Qt.ItemDataRole.FontRole and item.is_suggestion:
@@ -85,6 +120,10 @@ class SpanTableModel(QAbstractTableModel):
             font.setItalic(True)  # not yet decided on
             return font
         return None
+
+    def _token_note(self, item: Item) -> str | None:
+        editor = self._session.editor
+        return alignment.note(editor.tokens, editor.text, item.span.start, item.span.end)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         flags = super().flags(index)
@@ -104,15 +143,15 @@ class SpanTableModel(QAbstractTableModel):
         text = str(value).strip()
         if not text:
             attrs.pop(column, None)
-        elif column in ("value", "value_max"):
-            try:
-                number = float(text.replace(",", ".").replace(" ", "").replace("\u00a0", ""))
-            except ValueError:
-                self._session.message.emit(f"{column} must be a number, not {text!r}")
-                return False
-            attrs[column] = int(number) if number.is_integer() else number
         else:
-            attrs[column] = text
+            attrs[column] = text  # core reads numbers as the recogniser does
+        if column == "qualifier" and text != figure_attrs.RANGE:
+            attrs.pop("value_max", None)  # an upper bound means nothing outside a range
+        try:
+            figure_attrs.by_hand(item.span.label, attrs)
+        except InvalidSpan as error:
+            self._session.message.emit(str(error))
+            return False
         self._session.set_attrs(item.key, attrs)
         return True
 
@@ -141,8 +180,13 @@ class SpanPanel(QTableView):
         self.setWordWrap(False)
         # Fixed widths: sizing to contents would measure every row of a long article.
         header = self.horizontalHeader()
-        for column, width in enumerate((64, 200, 84, 70, 76, 84, 90)):
+        for column, width in enumerate((64, 200, 84, 70, 76, 84, 90, 64, 76)):
             header.resizeSection(column, width)
+        self._qualifiers = QualifierDelegate(self)
+        self._numbers = NumberDelegate(self)
+        self.setItemDelegateForColumn(COLUMNS.index("qualifier"), self._qualifiers)
+        for column in ("value", "value_max"):
+            self.setItemDelegateForColumn(COLUMNS.index(column), self._numbers)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.clicked.connect(lambda index: session.set_focus(self.span_model.item(index.row()).key))
         session.edited.connect(self._follow_focus)
@@ -156,3 +200,49 @@ class SpanPanel(QTableView):
             return
         self.selectRow(row)
         self.scrollTo(self.span_model.index(row, 0))
+
+
+def _attrs_kind(item: Item) -> str:
+    if item.span.label != figure_attrs.FIGURE or not item.span.attrs:
+        return ""
+    return _BY_HAND if item.span.attrs.get(figure_attrs.HAND_EDITED) else _READ
+
+
+class QualifierDelegate(QStyledItemDelegate):
+    """The qualifier: one of the guideline's closed list, nothing else."""
+
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: Index
+    ) -> QWidget:
+        combo = QComboBox(parent)
+        combo.addItems(figure_attrs.QUALIFIERS)
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        editor.setCurrentIndex(max(editor.findText(str(index.data() or "")), 0))
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentText())
+
+
+class NumberValidator(QValidator):
+    """Acceptable once the recogniser's reader reads the text as one number."""
+
+    def validate(self, text: str, position: int) -> tuple[QValidator.State, str, int]:
+        readable = not text.strip() or figure_attrs.parse_value(text) is not None
+        state = QValidator.State.Acceptable if readable else QValidator.State.Intermediate
+        return state, text, position
+
+
+class NumberDelegate(QStyledItemDelegate):
+    """value, value_max: typed as written in French; the editor stays open until it reads."""
+
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: Index
+    ) -> QWidget:
+        editor = QLineEdit(parent)
+        editor.setValidator(NumberValidator(editor))
+        editor.setToolTip("A number as written: 13 346, 71.000, 7,1, 1,5 milliard, une dizaine")
+        return editor

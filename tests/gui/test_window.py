@@ -48,7 +48,8 @@ def test_span_model_edits_figure_attributes_through_the_store(window: MainWindow
     column = 3  # value
     assert model.setData(model.index(row, column), "13 500")
     stored = committed(window.session.store.path, "SELECT attrs, origin FROM annotations")
-    assert stored == [('{"qualifier": "more_than", "unit": "civils", "value": 13500}', "edited")]
+    typed = '{"hand_edited": true, "qualifier": "more_than", "unit": "civils", "value": 13500}'
+    assert stored == [(typed, "edited")]
     assert not model.setData(model.index(row, column), "beaucoup")  # not a number
 
 
