@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self.articles = ArticleListModel(session.store, session.annotator)
         self._build_list_dock()
         self.spans = SpanPanel(session)
+        self.spans.editingFinished.connect(self.view.setFocus)  # keys work on at once
         self.spans_dock = self._dock(
             "Spans", "spansDock", self.spans, Qt.DockWidgetArea.RightDockWidgetArea
         )

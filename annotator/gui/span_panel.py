@@ -20,9 +20,11 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QFont, QValidator
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
     QHeaderView,
@@ -73,6 +75,8 @@ class SpanTableModel(QAbstractTableModel):
         if edit.reloaded or len(edit.removed) + len(edit.added) > 50:
             self.reset()
             return
+        if self._replace_in_place(edit):
+            return
         for item in edit.removed:
             row = self.row_of(item.key)
             if row is not None:
@@ -84,6 +88,26 @@ class SpanTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), row, row)
             self._items.insert(row, item)
             self.endInsertRows()
+
+    def _replace_in_place(self, edit: Edit) -> bool:
+        """One item changed where it stands (an attribute typed in): its row is updated.
+
+        Removing and inserting the row would take it from under the cell editor
+        that is committing the change ("commitData called with an editor that
+        does not belong to this view").
+        """
+        if len(edit.removed) != 1 or len(edit.added) != 1:
+            return False
+        row = self.row_of(edit.removed[0].key)
+        if row is None:
+            return False
+        keys = [order_key(i) for i in self._items]
+        keys[row] = order_key(edit.added[0])
+        if keys != sorted(keys):
+            return False
+        self._items[row] = edit.added[0]
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        return True
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._items)
@@ -164,6 +188,8 @@ class SpanTableModel(QAbstractTableModel):
 
 
 class SpanPanel(QTableView):
+    editingFinished = Signal()  # an attribute was typed in: the keys go back to the text
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("spanPanel")
@@ -191,6 +217,10 @@ class SpanPanel(QTableView):
         self.clicked.connect(lambda index: session.set_focus(self.span_model.item(index.row()).key))
         session.edited.connect(self._follow_focus)
         session.articleOpened.connect(lambda: self._follow_focus(None))
+
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        super().closeEditor(editor, hint)
+        self.editingFinished.emit()
 
     def _follow_focus(self, edit: Edit | None) -> None:
         key = self._session.editor.focus

@@ -93,3 +93,30 @@ def test_values_are_typed_as_the_recogniser_reads_them(qtbot, window: MainWindow
     # leaving the range drops its upper bound rather than storing a contradiction
     assert model.setData(model.index(row, COLUMNS.index("qualifier")), "approx")
     assert "value_max" not in stored_attrs(window)[0]
+
+
+def test_after_typing_a_value_the_keys_work_on_and_the_row_stays(
+    qtbot, qtlog, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    """Found in the team trial: the edited row was removed from under its cell editor
+    (Qt: "commitData called with an editor that does not belong to this view") and
+    the focus stayed in the table, so Delete and the digits did nothing."""
+    panel = window.spans
+    model = panel.span_model
+    row = figure_row(model, window, "13 346 civils")
+    panel.setFocus()
+    panel.edit(model.index(row, COLUMNS.index("value")))
+    line = panel.viewport().findChild(QLineEdit)
+    line.clear()
+    qtbot.keyClicks(line, "71.000")
+    with qtbot.captureExceptions() as errors:
+        qtbot.keyClick(line, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: len(stored_attrs(window)) == 1)
+    assert not errors
+    assert not [r for r in qtlog.records if "commitData" in r.message]
+    assert stored_attrs(window)[0]["value"] == 71000
+    assert figure_row(model, window, "13 346 civils") == row  # the same row, updated
+    assert model.item(row).kind == "annotation"
+    qtbot.waitUntil(window.view.hasFocus)  # the keys go back to the text
+    qtbot.keyClick(window.view, Qt.Key.Key_Delete)  # and act on the edited span
+    assert committed(window.session.store.path, "SELECT count(*) FROM annotations") == [(0,)]
