@@ -49,7 +49,11 @@ BINDINGS: tuple[Binding, ...] = (
     Binding("Ctrl+Return", "done_and_next", "Mark the article done and open the next one not done"),
     Binding("PgDown", "next_article:1", "Next article"),
     Binding("PgUp", "next_article:-1", "Previous article"),
-    Binding("Ctrl+Z", "undo", "Undo, across article switches"),
+    Binding(
+        "Ctrl+Z",
+        "undo",
+        "Undo, across articles (says what and where; another window's action: press twice)",
+    ),
     Binding("Ctrl+Shift+Z", "redo", "Redo"),
     Binding("F1", "cheat_sheet", "This list of keys"),
 )
