@@ -193,8 +193,8 @@ class Session(QObject):
             self._confirmed = (name, action)
             keys = "Ctrl+Z" if name == "Undo" else "Ctrl+Shift+Z"
             self.message.emit(
-                f"{name}: the last action ({what}, {rows[0].at[:16].replace('T', ' ')} UTC)"
-                f" was not made in this window. Press {keys} again to {name.lower()} it."
+                f"Press {keys} again to {name.lower()} {what}: made in another window or"
+                f" session ({rows[0].at[11:16]} UTC)."
             )
             return
         self._confirmed = None

@@ -171,7 +171,8 @@ def test_undo_says_what_and_where_and_asks_before_undoing_another_windows_work(
         prepared_db, "SELECT status FROM article_status WHERE article_id = ?", (first,)
     ) == [("done",)]  # nothing undone yet
     message = b.statusBar().currentMessage()
-    assert "not made in this window" in message and "status done" in message
+    assert message.startswith("Press Ctrl+Z again to undo status done in “")
+    assert "made in another window or session" in message
     assert b.session.article_id != first  # and B did not jump anywhere
 
     qtbot.keyClick(b.view, Qt.Key.Key_Z, CTRL)  # asked again: now it is undone
