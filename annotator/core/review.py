@@ -124,14 +124,26 @@ class ReviewEditor:
 
     # -- decisions ------------------------------------------------------------
 
-    def take(self) -> None:
-        """Enter: the focused candidate goes into gold."""
+    def take(self) -> list[Span]:
+        """Enter: the focused candidate goes into gold; returns the gold spans it overlaps.
+
+        Overlapping gold is allowed (the JSONL keeps both) but token formats keep
+        one of them: the lead is told at once rather than by an export report.
+        """
         if self.focus is None or self.focus[0] != "candidate":
-            return
+            return []
         candidate = self.candidates[self.focus[1]]
         after = self._focused_order()
         self._take([candidate], "review")
         self.focus_next_undecided(after)
+        taken = candidate.span
+        return [
+            g.span
+            for g in self.gold.values()
+            if g.span.start < taken.end
+            and taken.start < g.span.end
+            and (g.span.start, g.span.end, g.span.label) != (taken.start, taken.end, taken.label)
+        ]
 
     def take_version(self, annotator: str) -> int:
         """A digit: every span of this annotator's version goes into gold; how many."""

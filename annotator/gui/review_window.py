@@ -275,7 +275,16 @@ class ReviewWindow(QMainWindow):
         elif keys in ("Shift+Tab", "Backtab", "Shift+Backtab"):
             editor.focus_next(-1)
         elif keys in ("Return", "Enter"):
-            editor.take()
+            overlapped = editor.take()
+            if overlapped:
+                named = ", ".join(
+                    f"{o.label} «{editor.text[o.start : o.end]}»" for o in overlapped[:3]
+                )
+                self.statusBar().showMessage(
+                    f"Taken, but it overlaps gold {named}: the spaCy and CoNLL exports keep"
+                    " only one; Delete the wrong one.",
+                    10000,
+                )
         elif keys in ("Del", "Delete"):
             editor.drop()
         elif keys.isdigit() and 1 <= int(keys) <= len(editor.annotators):

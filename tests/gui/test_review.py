@@ -7,6 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from annotator.core.exporters import export_jsonl
+from annotator.core.importing import import_paths
+from annotator.core.records import Span, Status
 from annotator.core.store import Store
 from annotator.gui.review_window import ReviewWindow
 from tests.core.test_merge_adjudicate import annotate, machine
@@ -55,3 +57,29 @@ def test_review_takes_spans_and_versions_into_gold(qtbot, tmp_path: Path, corpus
     assert export_jsonl(store, out, source="gold", status="done").articles == 1
     window.close()
     Store.close(store)
+
+
+def test_taking_a_span_that_overlaps_gold_says_so(qtbot, tmp_path: Path, corpus_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """Found in the team trial: Enter, Enter took alice's «AFP» and then bob's «AFP Ingy
+    Sedky» into gold without a word; the spaCy and CoNLL exports keep only one."""
+    store = Store.open(tmp_path / "team.db")
+    import_paths(store, [corpus_dir])
+    ids = store.articles.ids()
+    article = next(i for i in ids if "AFP Ingy Sedky" in store.articles.get(i).text)
+    text = store.articles.get(article).text
+    start = text.index("AFP Ingy Sedky")
+    store.annotations.add("alice", article, Span(start, start + 3, "ORG"))
+    store.annotations.add("bob", article, Span(start, start + 14, "ORG"))
+    for name in ("alice", "bob"):
+        store.statuses.set(name, article, Status.DONE)
+    window = ReviewWindow(store, "lead", ["alice", "bob"])
+    qtbot.addWidget(window)
+    window.show()
+    window.open(article)
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)  # «AFP» (the first in text order)
+    assert window.statusBar().currentMessage() == ""
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)  # «AFP Ingy Sedky»: overlaps it
+    assert window.statusBar().currentMessage().startswith("Taken, but it overlaps gold ORG «AFP»")
+    assert len(store.gold.for_article(article)) == 2  # taken all the same: the lead decides
+    window.close()
+    store.close()
