@@ -26,14 +26,34 @@ def prepared_db(db_path: Path, pipeline) -> Path:  # type: ignore[no-untyped-def
     return db_path
 
 
-def make_window(qtbot, db: Path, annotator: str, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
-    settings = QSettings(str(tmp_path / f"{annotator}.ini"), QSettings.Format.IniFormat)
-    window = build_window(db, annotator, settings, preannotate=False)
+def make_window(  # type: ignore[no-untyped-def]
+    qtbot,
+    db: Path,
+    annotator: str,
+    tmp_path: Path,
+    settings: QSettings | None = None,
+    preannotate: bool = False,
+) -> MainWindow:
+    """A real window, as `annotator gui` builds it (its background work only if asked)."""
+    if settings is None:
+        settings = QSettings(str(tmp_path / f"{annotator}.ini"), QSettings.Format.IniFormat)
+    window = build_window(db, annotator, settings, preannotate=preannotate)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
     window.view.setFocus()
     return window
+
+
+@pytest.fixture
+def plain_window(qtbot, db_path: Path, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    """The sample corpus, imported without suggestions, in alice's window."""
+    with Store.open(db_path) as store:
+        assert import_paths(store, [CORPUS]).ok
+    window = make_window(qtbot, db_path, "alice", tmp_path)
+    yield window
+    window.close()
+    window.session.store.close()
 
 
 @pytest.fixture

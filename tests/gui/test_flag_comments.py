@@ -3,33 +3,16 @@ text) and kept when the article is then marked done with Ctrl+Return (issue #12,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QInputDialog
 
-from annotator.core.importing import import_paths
 from annotator.core.records import Status
-from annotator.core.store import Store
 from annotator.gui.article_list import COMMENT_MARK
 from annotator.gui.main_window import MainWindow
-from tests.conftest import CORPUS
-from tests.gui.conftest import committed, make_window
+from tests.gui.conftest import committed
 
 COMMENT = "« 13 346 civils » : le chiffre du ministère ou de l’ONU ?"
-
-
-@pytest.fixture
-def plain_window(qtbot, db_path: Path, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    with Store.open(db_path) as store:
-        assert import_paths(store, [CORPUS]).ok
-    window = make_window(qtbot, db_path, "alice", tmp_path)
-    yield window
-    window.close()
-    window.session.store.close()
 
 
 def flag_from_the_menu(qtbot, window: MainWindow, comment: str | None) -> str:  # type: ignore[no-untyped-def]

@@ -10,18 +10,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 
-from annotator.gui.app import build_window
-from annotator.gui.main_window import MainWindow
 from tests.conftest import ROOT
-
-
-def open_window(qtbot, db: Path, annotator: str, settings: QSettings) -> MainWindow:  # type: ignore[no-untyped-def]
-    window = build_window(db, annotator, settings, preannotate=False)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.view.setFocus()
-    return window
+from tests.gui.conftest import make_window
 
 
 def test_each_annotator_reopens_their_own_last_article(
@@ -29,23 +19,23 @@ def test_each_annotator_reopens_their_own_last_article(
 ) -> None:  # type: ignore[no-untyped-def]
     # One settings file, as when alice and bob take turns on one machine account.
     shared = QSettings(str(tmp_path / "machine.ini"), QSettings.Format.IniFormat)
-    alice = open_window(qtbot, prepared_db, "alice", shared)
+    alice = make_window(qtbot, prepared_db, "alice", tmp_path, shared)
     first = alice.session.article_id
     qtbot.keyClick(alice.view, Qt.Key.Key_PageDown)
     second = alice.session.article_id
     assert second != first
     alice.close()
-    bob = open_window(qtbot, prepared_db, "bob", shared)
+    bob = make_window(qtbot, prepared_db, "bob", tmp_path, shared)
     assert bob.session.article_id == first  # not alice's article
     bob.close()
-    again = open_window(qtbot, prepared_db, "alice", shared)
+    again = make_window(qtbot, prepared_db, "alice", tmp_path, shared)
     assert again.session.article_id == second
     again.close()
 
 
 def test_the_window_says_whose_work_it_is(qtbot, prepared_db: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    window = open_window(qtbot, prepared_db, "bob", settings)
+    window = make_window(qtbot, prepared_db, "bob", tmp_path, settings)
     label = window.statusBar().findChild(type(window.who), "annotatorLabel")
     assert label is not None and label.isVisible()
     assert label.text() == "Annotating as <b>bob</b>"

@@ -9,13 +9,12 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from annotator.core.importing import import_paths
 from annotator.core.preannotation.run import preannotate
 from annotator.core.store import NewArticle, Store
 from annotator.core.text import article_id
-from annotator.gui.app import build_window
 from annotator.gui.main_window import MainWindow
 from tests.conftest import CORPUS, ROOT
 from tests.core.long_articles import long_article
@@ -128,13 +127,7 @@ def test_quit_while_the_model_loads_closes_at_once(qtbot, tmp_path: Path) -> Non
 
 def launch(qtbot, db: Path, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
     """The window as `annotator gui` builds it: with its background work."""
-    settings = QSettings(str(tmp_path / "alice.ini"), QSettings.Format.IniFormat)
-    window = build_window(db, "alice", settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.view.setFocus()
-    return window
+    return make_window(qtbot, db, "alice", tmp_path, preannotate=True)
 
 
 def test_a_launch_with_nothing_to_do_keeps_the_focus(

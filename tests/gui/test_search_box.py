@@ -4,28 +4,11 @@ typed, and a search that fails empties the list and says why (issue #12, 8)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
-from annotator.core.importing import import_paths
-from annotator.core.store import Store
 from annotator.gui.main_window import MainWindow
-from tests.conftest import CORPUS
-from tests.gui.conftest import make_window
-
-
-@pytest.fixture
-def plain_window(qtbot, db_path: Path, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    """The sample corpus, imported (searching needs no suggestions), in alice's window."""
-    with Store.open(db_path) as store:
-        assert import_paths(store, [CORPUS]).ok
-    window = make_window(qtbot, db_path, "alice", tmp_path)
-    yield window
-    window.close()
-    window.session.store.close()
 
 
 def type_search(qtbot, window: MainWindow, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -14,6 +14,7 @@ import json
 import re
 from pathlib import Path
 
+from annotator.core import figure_attrs
 from annotator.core.errors import Cancelled
 from annotator.core.exporters.base import (
     FormatReport,
@@ -34,16 +35,7 @@ from annotator.core.store import Store
 
 FIGURE = "FIGURE"
 QUALIFIER = "Qualifier"  # the brat attribute that holds a FIGURE's qualifier
-QUALIFIERS: tuple[str, ...] = (
-    "exact",
-    "approx",
-    "more_than",
-    "less_than",
-    "at_least",
-    "at_most",
-    "up_to",
-    "range",
-)
+QUALIFIERS = figure_attrs.QUALIFIERS  # the guideline's closed list
 CONF = "annotation.conf"
 ARTICLES = "articles.jsonl"  # whose spans, reviewed or not, flag comments: brat has no place
 _BREAKS = re.compile(f"[{re.escape(LINE_BREAKS)}]+")
