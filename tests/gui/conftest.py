@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -66,5 +67,5 @@ def window(qtbot, prepared_db: Path, tmp_path: Path) -> Iterator[MainWindow]:  #
 
 def committed(db: Path, sql: str, args: tuple = ()) -> list[tuple]:
     """Rows as another connection sees them: only what was committed."""
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         return conn.execute(sql, args).fetchall()

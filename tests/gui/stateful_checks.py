@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ Work = dict[str, dict[str, Any]]
 
 def stored(db: Path) -> Work:
     """Annotations, rejections and statuses by the keys the event log uses."""
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         annotations = {
             str(r[0]): {"start": r[1], "end": r[2], "label": r[3], "attrs": json.loads(r[4])}
             for r in conn.execute('SELECT id, start, "end", label, attrs FROM annotations')
@@ -41,7 +42,7 @@ def stored(db: Path) -> Work:
 def replayed(db: Path) -> Work:
     """The same tables rebuilt from the event log alone, each row's `after` in order."""
     work: Work = {"annotation": {}, "rejection": {}, "status": {}}
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         rows = conn.execute("SELECT kind, entity_id, after FROM events ORDER BY id").fetchall()
     for kind, entity_id, after_text in rows:
         after = None if after_text is None else json.loads(after_text)
@@ -76,7 +77,7 @@ def items_of(editor: ArticleEditor) -> dict:
 
 def contradictions(db: Path) -> list[tuple]:
     """Suggestions one annotator both took and rejected, or took twice."""
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         both = conn.execute(
             "SELECT r.suggestion_id FROM rejections r JOIN annotations a"
             " ON a.suggestion_id = r.suggestion_id AND a.annotator_id = r.annotator_id"

@@ -18,6 +18,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -78,7 +79,7 @@ def template_db(tmp_path_factory, pipeline) -> Path:  # type: ignore[no-untyped-
 
 def annotated_jsonl(db: Path, folder: Path) -> Path:
     """Both sample articles with a span on their first word, as another tool writes them."""
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         texts = conn.execute("SELECT text FROM articles ORDER BY seq").fetchall()
     path = folder / "work.jsonl"
     with path.open("w", encoding="utf-8") as out:

@@ -16,6 +16,7 @@ import hashlib
 import json
 import sqlite3
 import tempfile
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,10 @@ def merge(store: Store, other_path: str | Path) -> MergeReport:
     with tempfile.TemporaryDirectory() as tmp:
         # Work on a copy: opening may migrate it, and the user's file stays as it is.
         copy = Path(tmp) / other_path.name
-        with sqlite3.connect(other_path) as source, sqlite3.connect(copy) as target:
+        # closing(): sqlite3's own `with` commits but leaves the file open.
+        with closing(sqlite3.connect(other_path)) as source, closing(
+            sqlite3.connect(copy)
+        ) as target:
             source.backup(target)
         if other_path.resolve() == store.path.resolve():
             report.same_database = True
