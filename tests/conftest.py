@@ -19,8 +19,10 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
-SHARED = ROOT.parent / "shared"
-SEED_GOLD = SHARED / "gold" / "seed_gold.jsonl"
+# Copies of the project's shared test material, with their notes on source and
+# licence: a bare clone passes its own tests.
+DATA = ROOT / "tests" / "data"
+SEED_GOLD = DATA / "gold" / "seed_gold.jsonl"
 
 
 @pytest.fixture

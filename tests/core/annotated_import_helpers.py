@@ -7,9 +7,9 @@ from pathlib import Path
 from annotator.core.errors import InputError
 from annotator.core.importers.base import Format, ReadOptions
 from annotator.core.records import ArticleDraft
-from tests.conftest import SHARED
+from tests.conftest import DATA
 
-FIXTURES = SHARED / "fixtures"
+FIXTURES = DATA / "fixtures"
 
 
 def read(fmt: Format, path: Path) -> tuple[list[ArticleDraft], list[InputError]]:

@@ -1,6 +1,6 @@
 """Readers of annotated JSON files (doccano, Label Studio, Prodigy, our export): exact spans.
 
-The real files are in shared/fixtures (see its README); the bad ones are made here.
+The real files are in tests/data/fixtures (see its README); the bad ones are made here.
 """
 
 from __future__ import annotations

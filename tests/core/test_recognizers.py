@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections import Counter
 from itertools import pairwise
-from pathlib import Path
 
 import pytest
 import spacy
@@ -13,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
 
+from annotator.core import figure_attrs
 from annotator.core.recognizers import (
     ATTRS_EXTENSION,
     RECOGNIZERS_VERSION,
@@ -21,12 +21,11 @@ from annotator.core.recognizers import (
     add_recognizers,
     recognize,
 )
+from tests.conftest import DATA, SEED_GOLD
 from tests.core.scoring import GoldDoc, evaluate, load_gold
 
-ROOT = Path(__file__).resolve().parents[2]
-SEED_GOLD = ROOT.parent / "shared" / "gold" / "seed_gold.jsonl"
-TEST_SET = ROOT / "tests" / "data" / "figures_fr.jsonl"
-QUALIFIERS = {"exact", "approx", "more_than", "less_than", "at_least", "at_most", "up_to", "range"}
+TEST_SET = DATA / "figures_fr.jsonl"
+QUALIFIERS = set(figure_attrs.QUALIFIERS)
 
 
 @pytest.fixture(scope="session")
