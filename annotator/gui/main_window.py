@@ -319,7 +319,13 @@ class MainWindow(QMainWindow):
     def show_agreement(self, report) -> QWidget:  # type: ignore[no-untyped-def]
         from annotator.gui.agreement_window import AgreementWindow
 
-        window = AgreementWindow(report, lambda names, article: self.open_review(names, article))
+        def title_of(article_id: str) -> str:
+            summary = self.session.store.articles.summary(article_id)
+            return summary.title if summary else article_id
+
+        window = AgreementWindow(
+            report, lambda names, article: self.open_review(names, article), title_of
+        )
         window.show()
         self._agreement = window  # keep it alive
         return window

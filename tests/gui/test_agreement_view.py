@@ -48,6 +48,9 @@ def test_agreement_view_from_the_menu_to_review(qtbot, tmp_path: Path, corpus_di
     qtbot.addWidget(review)
     assert review.editor.article_id == item.data(Qt.ItemDataRole.UserRole)
     assert item.text().endswith(f"[{review.editor.article_id}]")
+    # Named by its title, not by its id twice (found in the team trial).
+    title = window.session.store.articles.summary(review.editor.article_id).title
+    assert item.text().startswith(title)
     view.grab().save(str(tmp_path / "agreement.png"))
     qtbot.keyClick(review.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     window.close()
