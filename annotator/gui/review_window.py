@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -126,7 +127,20 @@ class ReviewWindow(QMainWindow):
         self.editor = ReviewEditor(store, adjudicator, annotators)
         self.view = ReviewView(self.editor)
         self.view.keyed.connect(self.key)
-        self.setCentralWidget(self.view)
+        # The legend above the text, so the status line has its whole width for the focus.
+        legend = " · ".join(f"{n}: take {name}'s version" for n, name in enumerate(annotators, 1))
+        self.legend = QLabel(
+            "green: all agree · orange: some · red: one · solid: gold — Tab: next · Enter: take"
+            f" · Delete: drop from gold · {legend} · Ctrl+Enter: finished · Ctrl+Z: undo"
+        )
+        self.legend.setObjectName("reviewLegend")
+        self.legend.setWordWrap(True)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 2, 4, 0)
+        layout.addWidget(self.legend)
+        layout.addWidget(self.view)
+        self.setCentralWidget(central)
         self.articles = QListWidget()
         self.articles.setObjectName("reviewArticles")
         self.articles.currentRowChanged.connect(self._row_changed)
@@ -144,10 +158,6 @@ class ReviewWindow(QMainWindow):
         self.focus_line = QLabel()
         self.focus_line.setObjectName("reviewFocus")
         self.statusBar().addWidget(self.focus_line, 1)
-        legend = " · ".join(f"{n}: {name}" for n, name in enumerate(annotators, start=1))
-        self.statusBar().addPermanentWidget(
-            QLabel(f"green: all agree · orange: some · red: one · solid: gold — keys {legend}")
-        )
         self.ids = finished_by_all(store, annotators)
         # Titles never change; statuses do, and are read again after every action.
         self._titles = [store.articles.get(i).display_title for i in self.ids]

@@ -52,6 +52,9 @@ def test_review_takes_spans_and_versions_into_gold(qtbot, tmp_path: Path, corpus
     qtbot.keyClick(view, Qt.Key.Key_Return, CTRL)
     assert store.gold.status(second) == "adjudicated"
     window.grab().save(str(tmp_path / "review.png"))
+    # The keys are named above the text; the status line keeps its width for the focus.
+    assert "1: take alice's version" in window.legend.text()
+    assert window.legend.isVisible() and window.legend.y() < window.view.y()
 
     out = tmp_path / "gold.jsonl"
     assert export_jsonl(store, out, source="gold", status="done").articles == 1
