@@ -25,6 +25,7 @@ def merge_command(others: tuple[Path, ...], db_path: Path | None) -> None:
     an article here and there, this one is kept and the other is stored as
     NAME@OTHER, and reported. The other files are only read.
     """
+    refused = False
     with open_store(db_path) as store:
         for other in others:
             report = merge(store, other)
@@ -42,6 +43,12 @@ def merge_command(others: tuple[Path, ...], db_path: Path | None) -> None:
                     f"  conflict: {c.annotator} edited article {c.article_id} on both;"
                     f" theirs is kept as {c.kept_as}"
                 )
+            for reason in report.refused:
+                click.echo(f"  refused: {reason}", err=True)
+            if report.refused:
+                refused = True
+    if refused:
+        raise SystemExit(1)  # as an import with rejected input: the rest went in
 
 
 @click.command("adjudicate")

@@ -28,7 +28,7 @@ from annotator.core.exporters.common import (
     staged_directory,
     write_bytes,
 )
-from annotator.core.files import atomic_write
+from annotator.core.files import atomic_write, inside, safe_name
 from annotator.core.progress import CancelCheck, ProgressCallback
 from annotator.core.records import LABELS
 from annotator.core.store import Store
@@ -92,9 +92,11 @@ def export_brat(
             ):
                 reviews.write(review_line(item))
                 article = item.article
-                write_bytes(folder / f"{article.id}.txt", article.text.encode("utf-8"))
+                # The id names the files: never as it is (a merged id may be forged).
+                name = safe_name(article.id)
+                write_bytes(inside(folder, f"{name}.txt"), article.text.encode("utf-8"))
                 ann = ann_lines(item, report, labels, qualifiers)
-                write_bytes(folder / f"{article.id}.ann", "".join(ann).encode("utf-8"))
+                write_bytes(inside(folder, f"{name}.ann"), "".join(ann).encode("utf-8"))
                 report.articles += 1
             check_cancelled(cancelled)
             write_bytes(folder / CONF, annotation_conf(labels, qualifiers).encode("utf-8"))

@@ -26,6 +26,7 @@ from annotator.core.records import Span
 from annotator.core.store import NewArticle, Store
 from annotator.core.store.connection import now
 from annotator.core.store.events import Change
+from annotator.core.text import article_id as article_id_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,7 @@ class MergeReport:
     events: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
     same_database: bool = False
+    refused: list[str] = field(default_factory=list)  # why other articles were not taken
 
 
 def merge(store: Store, other_path: str | Path) -> MergeReport:
@@ -74,13 +76,16 @@ class _Merger:
     def __init__(self, store: Store, other: Store, report: MergeReport, label: str) -> None:
         self.store, self.other, self.report, self.label = store, other, report, label
         self.suggestion_ids: dict[int, int] = {}  # other's suggestion id -> ours
+        # Ids the other file gives but its texts do not: nothing of theirs comes in.
+        self.forged: set[str] = set()
 
     def run(self) -> None:
         self._articles()
         self._suggestions()
         for annotator in self.other.annotators.list():
             for article_id in self._worked_on(self.other, annotator.name):
-                self._version(annotator.name, article_id)
+                if article_id not in self.forged:
+                    self._version(annotator.name, article_id)
         self._gold()
         self._events()
 
@@ -88,9 +93,18 @@ class _Merger:
         mine = set(self.store.articles.ids())
         new = []
         for article_id in self.other.articles.ids():
+            a = self.other.articles.get(article_id)
+            # An id names files on export and decides what is a duplicate: it must be
+            # the one its text gives, whatever the other file says.
+            if article_id_of(a.text) != article_id:
+                self.forged.add(article_id)
+                self.report.refused.append(
+                    f"article {article_id[:40]!r}: its id is not the one its text gives"
+                    f" ({article_id_of(a.text)}); not merged, nor anything on it"
+                )
+                continue
             if article_id in mine:
                 continue
-            a = self.other.articles.get(article_id)
             new.append(NewArticle(a.id, a.title, a.text, a.source, a.meta, a.words, a.cluster))
         if new:
             self.store.articles.add(new)
@@ -110,7 +124,7 @@ class _Merger:
             for (article_id,) in self.other.db.execute(
                 "SELECT article_id FROM suggested_articles WHERE set_id = ?", [other_set.id]
             ).fetchall():
-                if (article_id,) not in done:
+                if (article_id,) not in done and article_id not in self.forged:
                     batch[article_id] = [
                         s.span for s in self.other.suggestions.for_article(article_id, other_set.id)
                     ]
@@ -193,7 +207,7 @@ class _Merger:
 
     def _gold(self) -> None:
         for article_id in self.other.gold.article_ids():
-            if self.store.gold.status(article_id) is not None:
+            if article_id in self.forged or self.store.gold.status(article_id) is not None:
                 continue
             for g in self.other.gold.for_article(article_id):
                 adjudicator_id = self.store.annotators.id_of(g.adjudicator)
@@ -231,6 +245,8 @@ class _Merger:
         known |= {r[0] for r in self.store.db.execute("SELECT fingerprint FROM merged_events")}
         actions: dict[int, list[Any]] = {}
         for row in _event_rows(self.other, "e.kind NOT LIKE 'merged.%'"):
+            if row[5] in self.forged:
+                continue
             fingerprint = _fingerprint(row)
             if fingerprint not in known:
                 known.add(fingerprint)
