@@ -261,8 +261,7 @@ class _Batch:
         report.problems.extend(problem.error() for problem in item.problems)
         if item.spans is not None:
             self._spans[item.article_id] = item.spans
-            if not item.blank_label:  # else the store checks them, and says what is wrong
-                self._checked_on[item.article_id] = item.text
+            self._checked_on[item.article_id] = item.text
         report.spans_ignored += item.ignored
         self._items.append(item)
 

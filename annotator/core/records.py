@@ -6,11 +6,35 @@ The words follow the glossary in ARCHITECTURE.md: an *Article* has machine
 
 from __future__ import annotations
 
+import functools
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 LABELS: tuple[str, ...] = ("PER", "ORG", "LOC", "MISC", "FIGURE", "DATE")
+LABEL_MAX = 64
+
+
+def label_problem(label: object) -> str | None:
+    """Why a label cannot be stored, or None.
+
+    Other tools' files bring their own labels, so any name is allowed, but one
+    with white space or control characters would forge lines in brat and CoNLL
+    exports (a tab or a newline inside it starts a new field or record).
+    """
+    if not isinstance(label, str) or not label.strip():
+        return "a span needs a label"
+    return _string_label_problem(label)
+
+
+@functools.lru_cache(maxsize=4096)  # a corpus has a handful of labels, checked per span
+def _string_label_problem(label: str) -> str | None:
+    if len(label) > LABEL_MAX:
+        return f"label {label[:20]!r}… is longer than {LABEL_MAX} characters"
+    if any(c.isspace() or unicodedata.category(c).startswith("C") for c in label):
+        return f"label {label!r} holds white space or control characters"
+    return None
 
 
 class Origin(StrEnum):
@@ -59,6 +83,7 @@ class ArticleDraft:
     source: str
     meta: dict[str, Any] = field(default_factory=dict)
     spans: tuple[Span, ...] | None = None
+    where: str | None = None  # file and line, for errors, when the reader knows the line
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ from datasketch import MinHash, MinHashLSH
 
 from annotator.core import importing, neardup
 from annotator.core.importers.base import may_hold_surrogate
-from annotator.core.importers.prepare import Prepared, pieces, prepare
+from annotator.core.importers.prepare import Prepared, Problem, pieces, prepare
 from annotator.core.importing import ImportReport, import_paths
 from annotator.core.progress import Progress
 from annotator.core.records import ArticleDraft, Span
@@ -315,7 +315,7 @@ def test_the_log_entry_of_imported_spans_is_the_json_of_what_it_holds(
         Span(3, 9, "DATE"),
         Span(11, 24, "PER", {"rôle": "témoin", "n": [1, 2.5, None, True], "a": {"b": "«c»"}}),
         Span(30, 36, "FIGURE", {"value": 12000}),
-        Span(49, 62, 'LöC "x"\\', {}),
+        Span(49, 62, 'LöC"x"\\', {}),
     ]
     assert store.annotations.import_many("alice", {article_id: spans}) == {article_id: 4}
     (after,) = store.db.execute(
@@ -328,13 +328,16 @@ def test_the_log_entry_of_imported_spans_is_the_json_of_what_it_holds(
     assert state["annotations"] == logged and state["status"]["status"] == "done"
 
 
-def test_spans_with_a_blank_label_are_left_for_the_store_to_check() -> None:
+def test_spans_with_a_blank_or_forging_label_refuse_their_article_whole() -> None:
     def draft(label: str) -> ArticleDraft:
-        return ArticleDraft("Paris, Lyon.", None, "f.jsonl", spans=(Span(0, 5, label),))
+        spans = (Span(7, 11, "LOC"), Span(0, 5, label))
+        return ArticleDraft("Paris, Lyon.", None, "f.jsonl", spans=spans, where="f.jsonl:3")
 
-    sound, blank = prepare(draft("LOC"), True), prepare(draft(" "), True)
-    assert isinstance(sound, Prepared) and isinstance(blank, Prepared)
-    assert (sound.blank_label, blank.blank_label) == (False, True)
+    assert isinstance(prepare(draft("LOC"), True), Prepared)
+    for label in (" ", "LOC\tT9", "PER\n"):
+        refused = prepare(draft(label), True)
+        assert isinstance(refused, Problem) and refused.where == "f.jsonl:3"
+        assert refused.message.endswith("; article not stored")
 
 
 def test_only_bytes_that_can_make_a_surrogate_are_looked_at_again() -> None:

@@ -69,6 +69,7 @@ def _parse(raw: bytes, where: str, source: str, options: ReadOptions) -> Article
         source=source,
         meta=meta,
         spans=spans,
+        where=where,
     )
 
 

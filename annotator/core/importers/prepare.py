@@ -30,7 +30,7 @@ from annotator.core.errors import InputError
 from annotator.core.importers import FORMATS
 from annotator.core.importers.base import ReadOptions
 from annotator.core.neardup import signatures
-from annotator.core.records import ArticleDraft, Span, SpanTuple
+from annotator.core.records import ArticleDraft, Span, SpanTuple, label_problem
 
 
 class Problem(NamedTuple):
@@ -59,7 +59,6 @@ class Prepared(NamedTuple):
     spans: list[SpanTuple] | None  # None: none read, or none wanted
     ignored: int  # spans read but not wanted (no annotator, not as suggestions)
     problems: list[Problem]  # spans refused, in reading order
-    blank_label: bool  # a span has a blank label (which the store refuses)
     signature: bytes | None = None  # MinHash signature, when made with the article
 
 
@@ -70,18 +69,24 @@ def prepare(draft: ArticleDraft, spans_wanted: bool) -> Prepared | Problem:
     else:
         text, spans = texts.clean_text_and_spans(draft.text, draft.spans)
     if not text.strip():
-        return Problem(draft.source, "empty article: no text")
+        return Problem(draft.where or draft.source, "empty article: no text")
     article_id, words = texts.article_id_and_words(text)
     checked, ignored, problems = None, 0, []
     if spans is not None:
         if spans_wanted:
-            checked, problems = _valid(text, spans, draft.source)
+            checked, problems = _valid(text, spans, draft.where or draft.source)
         else:
             ignored = len(spans)
-    blank = checked is not None and not all(label.strip() for _, _, label, _ in checked)
+    # A blank label, or one that would forge lines in brat and CoNLL: the article is
+    # refused whole, so that no annotated article is stored with part of its spans.
+    for start, end, label, _ in checked or ():
+        problem = label_problem(label)
+        if problem is not None:
+            where = draft.where or draft.source
+            return Problem(where, f"span {start}-{end}: {problem}; article not stored")
     title = draft.title or texts.guess_title(text)
     return Prepared(
-        article_id, text, words, title, draft.source, draft.meta, checked, ignored, problems, blank
+        article_id, text, words, title, draft.source, draft.meta, checked, ignored, problems
     )
 
 

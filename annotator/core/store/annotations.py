@@ -18,6 +18,7 @@ from annotator.core.records import (
     SpanTuple,
     Status,
     Suggestion,
+    label_problem,
 )
 from annotator.core.store.connection import now
 from annotator.core.store.events import Change, Encoded
@@ -390,8 +391,9 @@ class Annotations:
             raise InvalidSpan(f"span {span.start}-{span.end} is outside the article (0-{length})")
         if covered != covered.strip():
             raise InvalidSpan(f"span {span.start}-{span.end} starts or ends with white space")
-        if not span.label or not span.label.strip():
-            raise InvalidSpan("a span needs a label")
+        problem = label_problem(span.label)
+        if problem is not None:
+            raise InvalidSpan(problem)
 
     def _state(self, annotation_id: int) -> dict[str, Any]:
         cursor = self._store.db.execute(

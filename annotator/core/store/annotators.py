@@ -35,6 +35,14 @@ class Annotators:
         self._ids[name] = row[0]
         return row[0]
 
+    def rolled_back(self) -> None:
+        """Forget ids learnt in a transaction that was rolled back: the rows are gone.
+
+        Without this, a new annotator whose first action failed (a span refused)
+        kept a cached id with no row, and every later action failed its foreign key.
+        """
+        self._ids.clear()
+
     def get(self, name: str) -> Annotator:
         return Annotator(self.id_of(name), name.strip())
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from annotator.core.errors import InvalidSpan
-from annotator.core.records import Origin, Span, SpanTuple
+from annotator.core.records import Origin, Span, SpanTuple, label_problem
 
 # One encoder for bulk writes: json.dumps with options builds a new one a call.
 ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
@@ -90,8 +90,9 @@ def _check_span(article_id: str, text: str, span: Span) -> None:
         raise InvalidSpan(
             f"article {article_id}: span {span.start}-{span.end} starts or ends with white space"
         )
-    if not span.label.strip():
-        raise InvalidSpan(f"article {article_id}: a span needs a label")
+    problem = label_problem(span.label)
+    if problem is not None:
+        raise InvalidSpan(f"article {article_id}: {problem}")
 
 
 def span_rows(spans: Sequence[Span] | Sequence[SpanTuple]) -> list[SpanTuple]:
@@ -110,6 +111,6 @@ def check_spans(article_id: str, text: str, spans: Sequence[SpanTuple]) -> None:
             not 0 <= start < end <= length
             or text[start].isspace()
             or text[end - 1].isspace()
-            or not label.strip()
+            or label_problem(label) is not None
         ):
             _check_span(article_id, text, Span(start, end, label, attrs))

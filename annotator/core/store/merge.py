@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import StoreError
-from annotator.core.records import Span
+from annotator.core.records import Span, label_problem
 from annotator.core.store import NewArticle, Store
 from annotator.core.store.connection import now
 from annotator.core.store.events import Change
@@ -126,7 +126,9 @@ class _Merger:
             ).fetchall():
                 if (article_id,) not in done and article_id not in self.forged:
                     batch[article_id] = [
-                        s.span for s in self.other.suggestions.for_article(article_id, other_set.id)
+                        s.span
+                        for s in self.other.suggestions.for_article(article_id, other_set.id)
+                        if self._label_ok(article_id, s.span.label, "suggestion")
                     ]
             if batch:
                 self.store.suggestions.add(mine.id, batch)
@@ -144,6 +146,13 @@ class _Merger:
                 [other_set.id],
             ):
                 self.suggestion_ids[r[0]] = ours.get((r[1], r[2], r[3], r[4]))  # type: ignore[assignment]
+
+    def _label_ok(self, article_id: str, label: object, whose: str) -> bool:
+        """A label the exports can write (no white space, no control characters)."""
+        problem = label_problem(label)
+        if problem is not None:
+            self.report.refused.append(f"article {article_id}: a span of {whose!r}: {problem}")
+        return problem is None
 
     @staticmethod
     def _worked_on(store: Store, annotator: str) -> list[str]:
@@ -177,7 +186,8 @@ class _Merger:
             self.report.annotators += 1
         annotator_id = self.store.annotators.id_of(target)
         stamp = now()
-        for row in theirs["rows"]:
+        rows = [r for r in theirs["rows"] if self._label_ok(article_id, r["label"], annotator)]
+        for row in rows:
             self.store.db.execute(
                 'INSERT INTO annotations (article_id, annotator_id, start, "end", label, attrs,'
                 " origin, suggestion_id, created_at, updated_at)"
@@ -203,13 +213,15 @@ class _Merger:
                 [article_id, annotator_id, status, comment, updated],
             )
         self.report.versions += 1
-        self.report.annotations += len(theirs["rows"])
+        self.report.annotations += len(rows)
 
     def _gold(self) -> None:
         for article_id in self.other.gold.article_ids():
             if article_id in self.forged or self.store.gold.status(article_id) is not None:
                 continue
             for g in self.other.gold.for_article(article_id):
+                if not self._label_ok(article_id, g.span.label, "gold"):
+                    continue
                 adjudicator_id = self.store.annotators.id_of(g.adjudicator)
                 self.store.db.execute(
                     'INSERT INTO gold_spans (article_id, start, "end", label, attrs,'

@@ -82,6 +82,7 @@ class Store:
             yield
         except BaseException:
             conn.execute("ROLLBACK")
+            self.annotators.rolled_back()
             raise
         conn.execute("COMMIT")
 
