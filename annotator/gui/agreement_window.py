@@ -77,6 +77,7 @@ class AgreementWindow(QMainWindow):
         self.articles.setObjectName("disagreeingArticles")
         self.articles.itemDoubleClicked.connect(self._article_opened)
         self.pair_label = QLabel("Click a cell to list the articles where that pair disagrees.")
+        self.pair_label.setTextFormat(Qt.TextFormat.PlainText)  # annotator names are data
         summary = QLabel(
             f"{len(report.articles)} article(s), {report.tokens.tokens:,} tokens · "
             f"Fleiss' kappa {_fmt(report.tokens.fleiss_kappa)} · "

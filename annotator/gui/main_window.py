@@ -88,9 +88,7 @@ class MainWindow(QMainWindow):
         session.edited.connect(lambda _edit: self._show_suggestion_set())
         session.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.tasks.finished.connect(self._task_finished)
-        self.tasks.failed.connect(
-            lambda name, error: QMessageBox.warning(self, name, f"{name} failed:\n{error}")
-        )
+        self.tasks.failed.connect(self._task_failed)
         self.resize(1500, 900)
         self.resizeDocks(
             [self.articles_dock, self.spans_dock], [380, 460], Qt.Orientation.Horizontal
@@ -154,6 +152,7 @@ class MainWindow(QMainWindow):
         self.who.setTextFormat(Qt.TextFormat.RichText)
         self.done_label = QLabel()
         self.set_label = QLabel()
+        self.set_label.setTextFormat(Qt.TextFormat.PlainText)  # model names are data
         self.task_indicator = TaskIndicator(self.tasks)
         for widget in (self.who, self.done_label, self.set_label):
             bar.addPermanentWidget(widget)
@@ -201,6 +200,11 @@ class MainWindow(QMainWindow):
         return action
 
     # -- reacting -------------------------------------------------------------
+
+    def _task_failed(self, name: str, error: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, name, f"{name} failed:\n{error}", parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the error may quote a file or a name
+        box.open()
 
     def _show_suggestion_set(self) -> None:
         editor = self.session.editor

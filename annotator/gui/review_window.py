@@ -134,6 +134,7 @@ class ReviewWindow(QMainWindow):
             f" · Delete: drop from gold · {legend} · Ctrl+Enter: finished · Ctrl+Z: undo"
         )
         self.legend.setObjectName("reviewLegend")
+        self.legend.setTextFormat(Qt.TextFormat.PlainText)  # annotator names are data
         self.legend.setWordWrap(True)
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -156,6 +157,7 @@ class ReviewWindow(QMainWindow):
         self._rows: list[Item] = []  # the table's rows, in order
         spans_dock = self._dock("Spans", self.spans, Qt.DockWidgetArea.RightDockWidgetArea)
         self.focus_line = QLabel()
+        self.focus_line.setTextFormat(Qt.TextFormat.PlainText)  # span text and names are data
         self.focus_line.setObjectName("reviewFocus")
         self.statusBar().addWidget(self.focus_line, 1)
         self.ids = finished_by_all(store, annotators)
