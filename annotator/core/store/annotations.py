@@ -127,15 +127,8 @@ class Annotations:
         with self._store.transaction():
             annotator_id = self._store.annotators.id_of(annotator)
             self._refuse_decided(annotator_id, suggestion.article_id, suggestion.id)
-            state = {
-                "annotator_id": annotator_id,
-                "suggestion_id": suggestion.id,
-                "article_id": suggestion.article_id,
-                "at": now(),
-            }
-            key = f"{annotator_id}/{suggestion.id}"
-            self._write_rejection(key, state)
-            changes = [Change("rejection.add", suggestion.article_id, key, None, state)]
+            changes: list[Change] = []
+            self._add_rejection(annotator_id, suggestion.article_id, suggestion.id, changes)
             self._store.statuses.touch(annotator_id, suggestion.article_id, changes)
             self._store.events.log(annotator_id, changes)
 
@@ -269,15 +262,7 @@ class Annotations:
             if suggestion_id is not None and not self._decided_by_id(
                 annotator_id, article_id, suggestion_id
             ):
-                key = f"{annotator_id}/{suggestion_id}"
-                state = {
-                    "annotator_id": annotator_id,
-                    "suggestion_id": suggestion_id,
-                    "article_id": article_id,
-                    "at": now(),
-                }
-                self._write_rejection(key, state)
-                changes.append(Change("rejection.add", article_id, key, None, state))
+                self._add_rejection(annotator_id, article_id, suggestion_id, changes)
             self._store.events.log(annotator_id, changes)
 
     # -- internals ------------------------------------------------------------
@@ -311,6 +296,19 @@ class Annotations:
         state = self._state(cursor.lastrowid)
         changes.append(Change("annotation.add", article_id, str(state["id"]), None, _public(state)))
         return state
+
+    def _add_rejection(
+        self, annotator_id: int, article_id: str, suggestion_id: int, changes: list[Change]
+    ) -> None:
+        key = f"{annotator_id}/{suggestion_id}"
+        state = {
+            "annotator_id": annotator_id,
+            "suggestion_id": suggestion_id,
+            "article_id": article_id,
+            "at": now(),
+        }
+        self._write_rejection(key, state)
+        changes.append(Change("rejection.add", article_id, key, None, state))
 
     def _annotated(self, annotator_id: int, article_ids: list[str]) -> set[str]:
         """Which of these articles the annotator has annotations on."""
