@@ -24,7 +24,8 @@ from typing import Any
 
 from annotator.core.collector import old_objects_left_alone
 from annotator.core.errors import Cancelled, InputError
-from annotator.core.importers import FORMATS, Format, ReadOptions, format_for
+from annotator.core.importers import FORMATS, Format, ReadOptions, sources
+from annotator.core.importers.base import shown
 from annotator.core.importers.prepare import (
     Prepared,
     Problem,
@@ -320,28 +321,8 @@ class _Batch:
 
 def _sources(paths: Iterable[str | Path], format: str, report: ImportReport) -> Iterator[_Source]:
     forced = None if format == "auto" else FORMATS[format]
-    for given in paths:
-        path = Path(given)
-        if not path.exists():
-            report.problems.append(InputError(str(path), "no such file or directory"))
-        elif path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if any(part.startswith(".") for part in child.relative_to(path).parts):
-                    continue
-                fmt = forced or format_for(child)
-                if forced is not None and child.suffix.lower() not in forced.extensions:
-                    fmt = None  # in a folder, a forced format reads only its own files
-                elif (
-                    forced is None and child.suffix == ".txt" and child.with_suffix(".ann").exists()
-                ):
-                    continue  # the text of a brat document, read with its .ann
-                if fmt is None:
-                    report.skipped.append(str(child))
-                else:
-                    yield _Source(child, fmt, child.stat().st_size)
-        else:
-            # A file named on purpose is read even with an unknown ending.
-            yield _Source(path, forced or format_for(path) or FORMATS["txt"], path.stat().st_size)
+    for path, fmt, size in sources.found(paths, forced, report.problems, report.skipped):
+        yield _Source(path, fmt, size)
 
 
 def _prepared(
@@ -367,11 +348,16 @@ def _read(source: _Source, options: ReadOptions) -> Iterator[tuple[ArticleDraft 
     try:
         yield from source.format.read(source.path, options)
     except OSError as error:
-        yield InputError(str(source.path), _cannot_read(error)), source.size
+        yield InputError(shown(source.path), _cannot_read(error)), source.size
+    except (ValueError, RecursionError, OverflowError) as error:
+        # A reader's own checks name the line; this is the guard of last resort, so that
+        # one file never ends the import with a traceback.
+        message = f"cannot read: {type(error).__name__}: {str(error)[:200]}"
+        yield InputError(shown(source.path), message), source.size
 
 
 def _cannot_read(error: OSError) -> str:
-    return f"cannot read: {error.strerror or error}"
+    return sources.cannot_read(error)
 
 
 _END = object()

@@ -57,9 +57,9 @@ def _line(item: SourcedRows) -> str:
     head = {"id": article.id, "title": article.title, "text": article.text, "meta": article.meta}
     spans = ", ".join([_span(*row) for row in item.rows])
     source = json.dumps(item.provenance, ensure_ascii=False)
-    return (
-        f'{json.dumps(head, ensure_ascii=False)[:-1]}, "spans": [{spans}], "source": {source}}}\n'
-    )
+    # allow_nan=False: a NaN in meta would make the line invalid JSON; never written.
+    head_json = json.dumps(head, ensure_ascii=False, allow_nan=False)
+    return f'{head_json[:-1]}, "spans": [{spans}], "source": {source}}}\n'
 
 
 def _span(_: str, start: int, end: int, label: str, attrs: str, origin: str | None) -> str:

@@ -204,7 +204,7 @@ def _line(
         '], "spans": [',
         ", ".join(span for *_, span in spans),
         '], "meta": ',
-        json.dumps(meta, ensure_ascii=False),
+        json.dumps(meta, ensure_ascii=False, allow_nan=False),
         ', "source": ',
         json.dumps(item.provenance, ensure_ascii=False),
     ]

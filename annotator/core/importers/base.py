@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from annotator.core.errors import InputError
 from annotator.core.records import ArticleDraft
@@ -117,4 +120,100 @@ def record_text(
         # JSON can spell half of a surrogate pair ("\ud800"); no Unicode text holds one
         # and SQLite cannot store one.
         return InputError(where, f"{broken}: it is not valid Unicode")
-    return text
+    return text_problem(text, where) or text
+
+
+def shown(path: Path | str) -> str:
+    """A file name as text that prints and stores: bytes that are not UTF-8 as ``\\xNN``.
+
+    Python keeps such bytes of a name as lone surrogates, which neither a
+    terminal nor SQLite takes; the file itself is still opened by its `Path`.
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+# Texts hold no control characters but tab and line ends: a NUL or an escape code is a
+# binary or forged file, and one inside a text broke every span after it.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def text_problem(text: str, where: str) -> InputError | None:
+    """Why a text read is not one to store (a control character, named by its line), or None."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    at = found.start()
+    line = text.count("\n", 0, at) + 1
+    return InputError(
+        where,
+        f"control character U+{ord(found.group()):04X} in the text (its line {line}, "
+        f"character {at}): not text; article not stored",
+    )
+
+
+# Deeper than this, a JSON record is no article (ours nest 4 levels): refused, so that
+# nothing stored is too deep to write back (json's own limit is Python's stack).
+JSON_MAX_DEPTH = 100
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):  # 1e999: JSON has no infinity
+        raise ValueError(f"{literal} is too large a number")
+    return value
+
+
+# NaN, Infinity and overflowing floats refused: JSON has none, and a stored one made
+# every JSON export of the article invalid.
+DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
+
+
+def load_json(raw: bytes | str, where: str, what: str = "JSON") -> Any:
+    """The JSON value of `raw`, or the InputError naming `where` that says why there is none.
+
+    Every way a line of JSON can fail is an InputError, never an exception: a
+    number of thousands of digits (Python's limit on int digits), NaN,
+    nesting thousands deep (Python's stack), undecodable bytes.
+    """
+    try:
+        if isinstance(raw, bytes):
+            raw = raw.decode(json.detect_encoding(raw), "surrogatepass")
+        value = DECODER.decode(raw)
+        # Fewer brackets than the limit cannot nest deeper: most records are not walked.
+        deep = raw.count("{") + raw.count("[") > JSON_MAX_DEPTH and too_deep(value)
+    except UnicodeDecodeError as error:
+        return InputError(where, f"undecodable bytes: {what} must be UTF-8 ({error.reason})")
+    except json.JSONDecodeError as error:
+        return InputError(where, f"invalid JSON: {error.msg} (column {error.colno})")
+    except ValueError as error:  # a number too long, NaN
+        return InputError(where, f"invalid JSON: {_short(error)}")
+    except RecursionError:
+        return InputError(where, f"invalid JSON: nested deeper than {JSON_MAX_DEPTH} levels")
+    if deep:
+        return InputError(where, f"invalid JSON: nested deeper than {JSON_MAX_DEPTH} levels")
+    return value
+
+
+def _short(error: ValueError) -> str:
+    message = str(error)
+    if "integer string conversion" in message:
+        return "a number of more than 4300 digits"
+    return message
+
+
+def too_deep(value: Any, limit: int = JSON_MAX_DEPTH) -> bool:
+    """Whether a decoded JSON value nests deeper than `limit` (walked without recursion)."""
+    if not isinstance(value, (dict, list)):
+        return False
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
+    return False

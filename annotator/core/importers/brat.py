@@ -42,11 +42,22 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.importers.base import Format, Read, ReadOptions, too_large
+from annotator.core.importers.base import (
+    Format,
+    Read,
+    ReadOptions,
+    shown,
+    text_problem,
+    too_large,
+)
 from annotator.core.importers.jsonl_spans import checked_span
 from annotator.core.records import ArticleDraft, Span
 
 _WHITE = re.compile(r"\s+")
+# ASCII digits only (int() refuses "²", which isdigit() takes), and few enough of them
+# for int() and SQLite: a longer offset is outside any text anyway.
+_OFFSET = re.compile(r"[0-9]+")
+_OFFSET_DIGITS = 18
 _KINDS = {
     "R": "relations",
     "E": "events",
@@ -72,12 +83,13 @@ def read(path: Path, options: ReadOptions) -> Iterator[Read]:
     if path.suffix.lower() == ".txt":
         txt, ann = path, path.with_suffix(".ann")
         if not ann.is_file():
-            yield InputError(str(path), f"no brat annotation file {ann.name} beside it"), size
+            missing = f"no brat annotation file {shown(ann.name)} beside it"
+            yield InputError(shown(path), missing), size
             return
     else:
         txt, ann = path.with_suffix(".txt"), path
         if not txt.is_file():
-            yield InputError(str(path), f"no text file {txt.name} beside it"), size
+            yield InputError(shown(path), f"no text file {shown(txt.name)} beside it"), size
             return
     text = yield from _text(txt, options, size)
     if text is None:
@@ -86,7 +98,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Read]:
     kept: dict[str, list[str]] = {}
     with ann.open("rb") as stream:
         for number, raw in enumerate(stream, start=1):
-            where = f"{ann}:{number}"
+            where = f"{shown(ann)}:{number}"
             try:
                 line = raw.decode("utf-8").rstrip("\r\n")
             except UnicodeDecodeError as error:
@@ -127,13 +139,13 @@ def read(path: Path, options: ReadOptions) -> Iterator[Read]:
         brat["line_ends"] = line_ends
     if kept:
         brat["ids"] = {e.id: [e.fragments[0][0], e.fragments[-1][1], e.label] for e in entities}
-    meta = {"file": txt.name, "brat": brat}
-    yield ArticleDraft(text, None, str(path), meta, tuple(spans)), size
+    meta = {"file": shown(txt.name), "brat": brat}
+    yield ArticleDraft(text, None, shown(path), meta, tuple(spans)), size
 
 
 def _text(txt: Path, options: ReadOptions, size: int) -> Generator[Read, None, str | None]:
     """The text file decoded as it is (a generator so that its errors are yielded)."""
-    where = str(txt)
+    where = shown(txt)
     if txt.stat().st_size > 4 * options.max_chars:
         yield too_large(where, txt.stat().st_size, options), size
         return None
@@ -147,6 +159,10 @@ def _text(txt: Path, options: ReadOptions, size: int) -> Generator[Read, None, s
     if len(text) > options.max_chars:
         yield too_large(where, len(text), options), size
         return None
+    control = text_problem(text, where)
+    if control is not None:
+        yield control, size
+        return None
     return text
 
 
@@ -159,10 +175,13 @@ def _text_bound(line: str, where: str) -> _TextBound | InputError:
     fragments = []
     for fragment in offsets.split(";"):
         bounds = fragment.split()
-        if len(bounds) != 2 or not all(b.isdigit() for b in bounds):
+        if len(bounds) != 2 or not all(_OFFSET.fullmatch(b) for b in bounds):
             return InputError(
-                where, f"malformed offsets {offsets!r} (expected 'START END' or 'S1 E1;S2 E2')"
+                where,
+                f"malformed offsets {offsets[:60]!r} (expected 'START END' or 'S1 E1;S2 E2')",
             )
+        if any(len(b) > _OFFSET_DIGITS for b in bounds):
+            return InputError(where, f"offset of {max(map(len, bounds))} digits: outside any text")
         fragments.append((int(bounds[0]), int(bounds[1])))
     if not label:
         return InputError(where, f"text-bound annotation {columns[0]} has no label")

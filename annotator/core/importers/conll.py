@@ -31,7 +31,14 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.importers.base import Format, Read, ReadOptions, too_large
+from annotator.core.importers.base import (
+    Format,
+    Read,
+    ReadOptions,
+    shown,
+    text_problem,
+    too_large,
+)
 from annotator.core.records import ArticleDraft, Span
 
 Tag = tuple[str, str]  # (prefix, label); ("O", "") outside
@@ -174,6 +181,12 @@ class _Document:
             return
         if not self.sentences:
             return
+        # Checked token by token: the text is made of them.
+        bad = next((t for s, _ in self.sentences for t in s if text_problem(t, where)), None)
+        if bad is not None:
+            message = f"control character in token {bad!r}: not text; document not stored"
+            yield InputError(where, message)
+            return
         scheme = Scheme()
         lines: list[str] = []
         spans: list[Span] = []
@@ -200,14 +213,14 @@ class _Document:
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[Read]:
-    source = str(path)
+    source = shown(path)
     number = 1
     document = _Document(source, 1, number)
     position = 0
     with path.open("rb") as stream:
         for line_number, raw in enumerate(stream, start=1):
             position += len(raw)
-            where = f"{path}:{line_number}"
+            where = f"{source}:{line_number}"
             if line_number == 1:
                 raw = raw.removeprefix(b"\xef\xbb\xbf")
             try:

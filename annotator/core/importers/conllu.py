@@ -30,13 +30,21 @@ Rules:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.importers.base import Format, Read, ReadOptions, too_large
+from annotator.core.importers.base import (
+    Format,
+    Read,
+    ReadOptions,
+    shown,
+    text_problem,
+    too_large,
+)
 from annotator.core.importers.conll import (
     OUTSIDE,
     Scheme,
@@ -47,6 +55,8 @@ from annotator.core.importers.conll import (
 )
 from annotator.core.records import ArticleDraft, Span
 
+# ASCII digits (int() refuses "²", which isdigit() takes), few enough for int().
+_ID = re.compile(r"[0-9]{1,9}")
 _MISC_KEYS = ("NER", "NE", "Entity")
 _COLUMN_KEYS = ("NER", "NE")
 _DEFAULT_COLUMNS = (
@@ -118,7 +128,7 @@ class _Columns:
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[Read]:
-    source = str(path)
+    source = shown(path)
     columns = _Columns()
     document = _Document(source, 1)
     sentence: _Sentence | None = None
@@ -126,7 +136,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Read]:
     with path.open("rb") as stream:
         for number, raw in enumerate(stream, start=1):
             position += len(raw)
-            where = f"{path}:{number}"
+            where = f"{source}:{number}"
             if number == 1:
                 raw = raw.removeprefix(b"\xef\xbb\xbf")
             try:
@@ -206,7 +216,7 @@ def _token(
     if "." in ident:
         return None  # an empty node: no surface form
     first, dash, last = ident.partition("-")
-    if not first.isdigit() or (dash and not last.isdigit()):
+    if not _ID.fullmatch(first) or (dash and not _ID.fullmatch(last)):
         return InputError(where, f"not a CoNLL-U token ID: {ident!r}")
     space_after = misc.get("SpaceAfter") != "No"
     if dash:
@@ -326,6 +336,10 @@ def _finish(document: _Document, options: ReadOptions) -> Iterator[InputError | 
         }
     }
     text = "".join(document.parts)
+    control = text_problem(text, f"{document.source}:{document.line}")
+    if control is not None:
+        yield control
+        return
     # No NER column: a plain article, not an annotated one (nothing to mark done).
     spans = tuple(document.spans) if document.ner else None
     yield ArticleDraft(text, None, document.source, meta, spans)

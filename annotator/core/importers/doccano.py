@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.importers.base import Format, Read, ReadOptions, record_text
+from annotator.core.importers.base import Format, Read, ReadOptions, record_text, shown
 from annotator.core.importers.jsonl_spans import checked_span, json_records
 from annotator.core.records import ArticleDraft, Span
 
@@ -49,7 +49,7 @@ def read(
         if isinstance(record, InputError):
             yield record, position
             continue
-        for item in _record(record, where, str(path), options, label_map or {}):
+        for item in _record(record, where, shown(path), options, label_map or {}):
             yield item, position
 
 

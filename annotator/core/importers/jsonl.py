@@ -9,13 +9,20 @@ Keys other than text, title and meta are kept in the metadata, the line's own
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.importers.base import Format, Read, ReadOptions, record_text, too_large
+from annotator.core.importers.base import (
+    Format,
+    Read,
+    ReadOptions,
+    load_json,
+    record_text,
+    shown,
+    too_large,
+)
 from annotator.core.importers.jsonl_spans import spans_from_record
 from annotator.core.records import ArticleDraft
 
@@ -38,19 +45,16 @@ def parse_line(
         raw = raw.removeprefix(b"\xef\xbb\xbf")
     if not raw or raw.isspace():  # not strip(): it copies every line
         return None
-    where = f"{path}:{number}"
+    where = f"{shown(path)}:{number}"
     if len(raw) > 4 * options.max_chars:
         return too_large(where, len(raw), options)
-    return _parse(raw, where, str(path), options)
+    return _parse(raw, where, shown(path), options)
 
 
 def _parse(raw: bytes, where: str, source: str, options: ReadOptions) -> ArticleDraft | InputError:
-    try:
-        record = json.loads(raw)
-    except UnicodeDecodeError as error:
-        return InputError(where, f"undecodable bytes: JSON Lines must be UTF-8 ({error.reason})")
-    except json.JSONDecodeError as error:
-        return InputError(where, f"invalid JSON: {error.msg} (column {error.colno})")
+    record = load_json(raw, where, "JSON Lines")
+    if isinstance(record, InputError):
+        return record
     text = record_text(record, where, options, raw=raw)
     if isinstance(text, InputError):
         return text

@@ -25,11 +25,19 @@ from __future__ import annotations
 import codecs
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from annotator.core.errors import InputError
-from annotator.core.importers.base import ReadOptions, too_large
+from annotator.core.importers.base import (
+    DECODER,
+    ReadOptions,
+    load_json,
+    shown,
+    too_deep,
+    too_large,
+)
 from annotator.core.records import Span
 
 _BOM = b"\xef\xbb\xbf"
@@ -146,6 +154,7 @@ def _is_int(value: Any) -> bool:
 
 def json_records(path: Path, options: ReadOptions) -> Iterator[Record]:
     """Each JSON value of a JSON Lines file or of a JSON document (see the module doc)."""
+    name = shown(path)
     with path.open("rb") as stream:
         head = stream.read(_CHUNK).removeprefix(_BOM).lstrip()
         stream.seek(0)
@@ -161,19 +170,14 @@ def json_records(path: Path, options: ReadOptions) -> Iterator[Record]:
             stripped = raw.strip()
             if not stripped:
                 continue
-            where = f"{path}:{number}"
+            where = f"{name}:{number}"
             if len(raw) > 4 * options.max_chars:
                 yield too_large(where, len(raw), options), where, position
                 first = False
                 continue
-            try:
-                value = json.loads(raw)
-            except UnicodeDecodeError as error:
-                yield _undecodable(where, error), where, position
-                first = False
-                continue
-            except json.JSONDecodeError as error:
-                if first and stripped[:1] in (b"{", b"["):
+            value = load_json(raw, where)
+            if isinstance(value, InputError):
+                if first and value.message.startswith("invalid JSON: ") and stripped[:1] in b"{[":
                     # Perhaps one JSON document laid over several lines.
                     stream.seek(0)
                     document = _document(stream, path, options)
@@ -183,11 +187,7 @@ def json_records(path: Path, options: ReadOptions) -> Iterator[Record]:
                         yield from document
                         return
                     stream.seek(position)
-                yield (
-                    InputError(where, f"invalid JSON: {error.msg} (column {error.colno})"),
-                    where,
-                    position,
-                )
+                yield value, where, position
                 first = False
                 continue
             first = False
@@ -197,7 +197,7 @@ def json_records(path: Path, options: ReadOptions) -> Iterator[Record]:
             else:
                 yield value, where, position
         if first:
-            yield InputError(str(path), "empty file"), str(path), position
+            yield InputError(name, "empty file"), name, position
 
 
 def _undecodable(where: str, error: UnicodeDecodeError) -> InputError:
@@ -244,12 +244,18 @@ class _Document:
         self.at += 1  # past a structural character, never a line end
 
     def value(self, limit: int) -> Any:
-        """The JSON value starting here; reads more of the file until it is whole."""
-        decoder = json.JSONDecoder()
+        """The JSON value starting here; reads more of the file until it is whole.
+
+        A well-formed value that is no article (a number of thousands of digits,
+        NaN, nested too deep) is passed over and given as `_Refused`, so that the
+        values after it are read.
+        """
         size = _CHUNK
         while True:
             try:
-                value, end = decoder.raw_decode(self.text, self.at)
+                value, end = DECODER.raw_decode(self.text, self.at)
+                if too_deep(value):
+                    value = _Refused("invalid JSON: nested too deep")
             except json.JSONDecodeError:
                 if self.eof or len(self.text) - self.at > limit:
                     raise
@@ -257,9 +263,41 @@ class _Document:
                 self.more(size)
                 size *= 2
                 continue
+            except ValueError as error:  # perhaps well-formed: _LENIENT finds where it ends
+                try:
+                    _, end = _LENIENT.raw_decode(self.text, self.at)
+                except json.JSONDecodeError:
+                    if self.eof or len(self.text) - self.at > limit:
+                        raise
+                    self.compact()
+                    self.more(size)
+                    size *= 2
+                    continue
+                value = _Refused(f"invalid JSON: {_number_problem(error)}")
+            except RecursionError:
+                # Past Python's stack: where it ends cannot be found; nothing after is read.
+                raise json.JSONDecodeError("nested too deep", self.text, self.at) from None
             self.line += self.text.count("\n", self.at, end)
             self.at = end
             return value
+
+
+@dataclass(frozen=True, slots=True)
+class _Refused:
+    """A well-formed JSON value of a document that is refused, and why."""
+
+    why: str
+
+
+# Reads any well-formed value, only to find where it ends.
+_LENIENT = json.JSONDecoder(
+    parse_int=lambda _: 0, parse_float=lambda _: 0.0, parse_constant=lambda _: 0.0
+)
+
+
+def _number_problem(error: ValueError) -> str:
+    message = str(error)
+    return "a number of more than 4300 digits" if "integer string" in message else message
 
 
 def _document(stream: BinaryIO, path: Path, options: ReadOptions) -> Iterator[Record]:
@@ -267,7 +305,8 @@ def _document(stream: BinaryIO, path: Path, options: ReadOptions) -> Iterator[Re
     limit = 4 * options.max_chars
     in_list = False  # inside a top-level list
     expect_value = True
-    where = str(path)
+    name = shown(path)
+    where = name
 
     def failed(problem: InputError) -> Record:
         return problem, problem.where, stream.tell()
@@ -275,7 +314,7 @@ def _document(stream: BinaryIO, path: Path, options: ReadOptions) -> Iterator[Re
     try:
         while True:
             char = document.peek()
-            where = f"{path}:{document.line}"
+            where = f"{name}:{document.line}"
             if char is None:
                 if in_list:
                     yield failed(InputError(where, "invalid JSON: the file ends inside a list"))
@@ -300,7 +339,7 @@ def _document(stream: BinaryIO, path: Path, options: ReadOptions) -> Iterator[Re
             try:
                 value = document.value(limit)
             except json.JSONDecodeError as error:
-                where = f"{path}:{start + document.text.count(chr(10), document.at, error.pos)}"
+                where = f"{name}:{start + document.text.count(chr(10), document.at, error.pos)}"
                 unread = len(document.text) - document.at
                 if unread > limit:
                     yield failed(too_large(where, unread, options))
@@ -308,6 +347,9 @@ def _document(stream: BinaryIO, path: Path, options: ReadOptions) -> Iterator[Re
                     yield failed(InputError(where, f"invalid JSON: {error.msg}"))
                 return
             expect_value = not in_list
-            yield value, f"{path}:{start}", stream.tell()
+            if isinstance(value, _Refused):
+                yield failed(InputError(f"{name}:{start}", value.why))
+            else:
+                yield value, f"{name}:{start}", stream.tell()
     except UnicodeDecodeError as error:
         yield failed(_undecodable(where, error))

@@ -37,7 +37,15 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.importers.base import Format, Read, ReadOptions, lone_surrogate, too_large
+from annotator.core.importers.base import (
+    Format,
+    Read,
+    ReadOptions,
+    lone_surrogate,
+    shown,
+    text_problem,
+    too_large,
+)
 from annotator.core.importers.jsonl_spans import checked_span, json_records
 from annotator.core.records import ArticleDraft, Span
 
@@ -50,7 +58,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Read]:
         if isinstance(record, InputError):
             yield record, position
             continue
-        for item in _task(record, where, str(path), options):
+        for item in _task(record, where, shown(path), options):
             yield item, position
 
 
@@ -79,6 +87,10 @@ def _task(
     text = data[key]
     if len(text) > options.max_chars:
         yield too_large(where, len(text), options)
+        return
+    control = text_problem(text, where)
+    if control is not None:
+        yield control
         return
     title = data.get("title") if key != "title" and isinstance(data.get("title"), str) else None
     meta: dict[str, Any] = {}
@@ -200,6 +212,10 @@ def _json_min(
     text = task["text"]
     if len(text) > options.max_chars:
         yield too_large(where, len(text), options)
+        return
+    control = text_problem(text, where)
+    if control is not None:
+        yield control
         return
     studio: dict[str, Any] = {"form": "json-min"}
     results: list[Any] = []

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.importers.base import Format, Read, ReadOptions, record_text
+from annotator.core.importers.base import Format, Read, ReadOptions, record_text, shown
 from annotator.core.importers.jsonl_spans import checked_span, json_records
 from annotator.core.records import ArticleDraft, Span
 
@@ -48,7 +48,7 @@ def read(path: Path, options: ReadOptions) -> Iterator[Read]:
         if isinstance(record, InputError):
             yield record, position
             continue
-        yield from ((item, position) for item in _task(record, where, str(path), options))
+        yield from ((item, position) for item in _task(record, where, shown(path), options))
 
 
 def _task(

@@ -7,12 +7,19 @@ from pathlib import Path
 
 from annotator.core.decoding import decode
 from annotator.core.errors import InputError
-from annotator.core.importers.base import Format, Read, ReadOptions, too_large
+from annotator.core.importers.base import (
+    Format,
+    Read,
+    ReadOptions,
+    shown,
+    text_problem,
+    too_large,
+)
 from annotator.core.records import ArticleDraft
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[Read]:
-    where = str(path)
+    where = shown(path)
     size = path.stat().st_size
     # UTF-8 takes at most 4 bytes a character: refuse before reading it all.
     if size > 4 * options.max_chars:
@@ -26,7 +33,11 @@ def read(path: Path, options: ReadOptions) -> Iterator[Read]:
     if len(text) > options.max_chars:
         yield too_large(where, len(text), options), size
         return
-    meta = {"file": path.name}
+    control = text_problem(text, where)
+    if control is not None:
+        yield control, size
+        return
+    meta = {"file": shown(path.name)}
     if encoding not in ("utf-8", "utf-8-sig"):
         meta["encoding"] = encoding
     yield ArticleDraft(text=text, title=None, source=where, meta=meta), size
