@@ -102,3 +102,15 @@ def test_a_row_with_undecodable_bytes_is_named_and_the_rows_after_it_kept(
     assert "mixed.csv:3: undecodable bytes" in result.output
     assert stored_texts(db) == [one, three]
     assert integrity_ok(db)
+
+
+def test_a_header_with_undecodable_bytes_is_named_and_nothing_half_stored(tmp_path: Path) -> None:
+    (one,) = french_texts(1)
+    path = tmp_path / "header.csv"
+    path.write_bytes("titré,text,note\n".encode("cp1252") + f'Un,"{one}",é\n'.encode())
+    db = tmp_path / "db.db"
+    result = run_import(db, path)
+    assert result.exit_code == 1
+    assert "header.csv:1: undecodable bytes in the header" in result.output
+    assert stored_texts(db) == []
+    assert integrity_ok(db)

@@ -85,6 +85,9 @@ def _records(
     except csv.Error as error:
         yield InputError(f"{where}:1", f"invalid CSV header: {error}")
         return
+    if any(_UNDECODABLE.search(column) for column in columns):
+        yield InputError(f"{where}:1", "undecodable bytes in the header; file not read")
+        return
     if "text" not in columns:
         found = ", ".join(c for c in columns if c) or "none"
         yield InputError(where, f'no "text" column (columns found: {found})')
