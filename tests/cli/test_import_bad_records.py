@@ -158,3 +158,18 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped_and_stored(tmp_path: Path
     sources = stored_column(db, "source")
     assert sources[0].endswith("caf\\xe9.txt") and sources[1].endswith("r\\xe9sum\\xe9.jsonl")
     assert integrity_ok(db)
+
+
+def test_a_label_holding_an_escape_code_never_reaches_the_terminal(tmp_path: Path) -> None:
+    before, text, after = french_texts(3)
+    path = tmp_path / "spans.jsonl"
+    forged = {"text": text, "spans": [{"start": 0, "end": 10**6, "label": "\x1b[2JPER"}]}
+    lines = [json.dumps({"text": before}), json.dumps(forged), json.dumps({"text": after})]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "db.db"
+    result = run_import(db, "--annotator", "alice", path)
+    assert result.exit_code == 1, result.output
+    assert "spans.jsonl:2: span 0-1000000 '\\x1b[2JPER' is outside the text" in result.output
+    assert "\x1b" not in result.output
+    assert before in stored_texts(db) and after in stored_texts(db)
+    assert integrity_ok(db)

@@ -132,6 +132,14 @@ def shown(path: Path | str) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
+def printable(name: str) -> str:
+    """A name from a file as a message shows it: as it is, or quoted with escapes.
+
+    A label holding an escape code would otherwise reach the terminal as one.
+    """
+    return name if name.isprintable() else repr(name)
+
+
 # Texts hold no control characters but tab and line ends: a NUL or an escape code is a
 # binary or forged file, and one inside a text broke every span after it.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

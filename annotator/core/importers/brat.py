@@ -46,6 +46,7 @@ from annotator.core.importers.base import (
     Format,
     Read,
     ReadOptions,
+    printable,
     shown,
     text_problem,
     too_large,
@@ -221,7 +222,8 @@ def _spans(text: str, entity: _TextBound) -> list[Span] | InputError:
     if not _matches(text, entity):
         return InputError(
             entity.where,
-            f"{entity.id} {entity.label} covers {_selected(text, entity)!r} "
+            f"{printable(entity.id)} {printable(entity.label)} "
+            f"covers {_selected(text, entity)!r} "
             f"but the file says {entity.quoted!r}",
         )
     fragments = entity.fragments

@@ -34,6 +34,7 @@ from annotator.core.importers.base import (
     DECODER,
     ReadOptions,
     load_json,
+    printable,
     shown,
     too_deep,
     too_large,
@@ -139,11 +140,15 @@ def checked_span(
         what = {start == end: "is empty", start > end: "ends before it starts"}.get(
             True, "is outside the text"
         )
-        return InputError(where, f"span {start}-{end} {label} {what} ({len(text)} characters long)")
+        shown_label = printable(label)
+        return InputError(
+            where, f"span {start}-{end} {shown_label} {what} ({len(text)} characters long)"
+        )
     if expected is not None and text[start:end] != expected:
         return InputError(
             where,
-            f"span {start}-{end} {label} covers {text[start:end]!r} but the file says {expected!r}",
+            f"span {start}-{end} {printable(label)} covers {text[start:end]!r} "
+            f"but the file says {expected!r}",
         )
     return Span(start, end, label, dict(attrs or {}))
 
