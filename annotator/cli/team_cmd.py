@@ -18,6 +18,7 @@ from annotator.cli.common import (
 from annotator.core.adjudication import RULES, auto
 from annotator.core.importers import DEFAULT_MAX_CHARS
 from annotator.core.store.merge import MergeReport, merge
+from annotator.core.store.merge_source import RefusedDatabase
 
 
 @click.command("merge")
@@ -56,6 +57,10 @@ def merge_command(others: tuple[Path, ...], max_chars: int, db_path: Path | None
                     progress=lambda p, bar=bar: bar.update(p.done, p.total),
                     cancelled=cancelled,
                 )
+            except RefusedDatabase as error:  # named; the other files are merged still
+                click.echo(f"  refused: {error}", err=True)
+                refused = True
+                continue
             finally:
                 bar.close()
             _print_report(other, report)

@@ -130,6 +130,9 @@ def span_problem(
         )
     try:
         given = strict_json(attrs)
+    except ValueError as error:
+        return f"span {start}-{end} {label}: attributes are not valid JSON ({error})", {}
+    try:
         if not isinstance(given, dict):
             raise InvalidSpan("attributes are not a JSON object")
         assert isinstance(label, str)

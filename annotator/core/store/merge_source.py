@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from annotator.core.errors import NewerSchemaError, StoreError
+from annotator.core.errors import StoreError
 from annotator.core.store.schema import MIGRATIONS
 
 # The columns merge reads, by table: all a base table, none generated.
@@ -74,7 +74,12 @@ GOLD_TABLES: dict[str, tuple[str, ...]] = {
 }
 _GOLD_MIGRATION = "0004_gold"
 DEFAULT_TIME_LIMIT = 60.0  # seconds a single read of the other file may take
-_STEPS = 10_000  # virtual machine steps between two looks at the clock
+_STEPS = 1_000  # virtual machine steps between two looks at the clock
+
+
+class RefusedDatabase(StoreError):
+    """The other file cannot be merged at all (not ours, newer, unreadable, too slow);
+    the message names it. Merging other files goes on."""
 
 
 class Source:
@@ -90,7 +95,7 @@ class Source:
                 path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None
             )
         except sqlite3.Error as error:
-            raise StoreError(f"{path}: cannot open it to merge ({error})") from None
+            raise RefusedDatabase(f"{path}: cannot open it to merge ({error})") from None
         # Bytes that are not UTF-8 become lone surrogates, refused row by row by the
         # checks, rather than an error that would end the whole read.
         self.conn.text_factory = lambda b: b.decode("utf-8", "surrogateescape")
@@ -125,13 +130,13 @@ class Source:
             return self.conn.execute(sql, list(params)).fetchall()
         except sqlite3.OperationalError as error:
             if "interrupted" in str(error):
-                raise StoreError(
+                raise RefusedDatabase(
                     f"{self.path}: reading {what or 'it'} took longer than"
                     f" {self.time_limit:g} s; stopped (what was merged before is whole)"
                 ) from None
-            raise StoreError(f"{self.path}: cannot read {what or 'it'} ({error})") from None
+            raise RefusedDatabase(f"{self.path}: cannot read {what or 'it'} ({error})") from None
         except sqlite3.DatabaseError as error:
-            raise StoreError(f"{self.path}: cannot read {what or 'it'} ({error})") from None
+            raise RefusedDatabase(f"{self.path}: cannot read {what or 'it'} ({error})") from None
 
     def _check_schema(self) -> None:
         """Refuse a file whose tables are not ours, or that a newer Annotator wrote."""
@@ -155,7 +160,7 @@ class Source:
         known = {m.name for m in MIGRATIONS.pending(Database(memory=True))}
         unknown = sorted(str(n) for n in applied - known)
         if unknown:
-            raise NewerSchemaError(
+            raise RefusedDatabase(
                 f"{self.path} was written by a newer version of Annotator (unknown"
                 f" migrations: {', '.join(unknown)[:200]}); upgrade Annotator to merge it"
             )
@@ -170,8 +175,8 @@ class Source:
         for table, columns in tables.items():
             kind, sql = objects.get(table, ("", ""))
             if kind != "table" or not sql.upper().startswith("CREATE TABLE"):
-                found = f"a {kind}" if kind else "missing"
-                raise StoreError(
+                found = f"a {'virtual table' if kind == 'table' else kind}" if kind else "missing"
+                raise RefusedDatabase(
                     f"{self.path} is not an Annotator database: table {table} is {found};"
                     " not merged"
                 )
@@ -181,7 +186,7 @@ class Source:
             }
             for column in columns:
                 if info.get(column, 1) != 0:  # missing, hidden or generated
-                    raise StoreError(
+                    raise RefusedDatabase(
                         f"{self.path} is not an Annotator database: table {table} has no"
                         f" plain column {column}; not merged"
                     )
