@@ -116,7 +116,13 @@ def test_a_merge_killed_at_once_leaves_no_copy_behind(tmp_path: Path) -> None:
     temporary.mkdir()
     Store.open(ours).close()
     running = command(theirs, ours, temporary)
-    time.sleep(1.5)  # started, reading or writing: either way mid-merge
+    deadline = time.monotonic() + 120
+    # Killed mid-merge: once a copy is made (the old way) or an article is in.
+    while running.poll() is None and time.monotonic() < deadline:
+        if any(temporary.iterdir()) or articles_in(ours):
+            break
+        time.sleep(0.005)
+    assert running.poll() is None, "killed before it ended"
     running.send_signal(signal.SIGKILL)
     running.wait()
     assert list(temporary.iterdir()) == []
