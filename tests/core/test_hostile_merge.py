@@ -106,7 +106,10 @@ def alice_spans(path: Path, article: str) -> list[Span]:
         ),
         ("UPDATE annotations SET attrs = '[1, 2]' WHERE label = 'FIGURE'", "not a JSON object"),
         ("UPDATE annotations SET attrs = '{\"value\": NaN}' WHERE label = 'FIGURE'", "NaN"),
-        ("UPDATE annotations SET attrs = '{\"value\": 3}' WHERE label = 'MISC'", "Only FIGURE"),
+        (
+            "UPDATE annotations SET attrs = '{\"value\": [1]}' WHERE label = 'FIGURE'",
+            "value must be a number",
+        ),
         ('UPDATE annotations SET "end" = 10000000 WHERE label = \'MISC\'', "outside the text"),
         ("UPDATE annotations SET label = 'Person' WHERE label = 'MISC'", "not one of this project"),
         ("UPDATE annotations SET start = 'x' WHERE label = 'MISC'", "not integers"),
@@ -291,3 +294,17 @@ def test_a_file_that_is_no_database_is_named(tmp_path: Path) -> None:
     result = run("merge", other, "--db", mine)
     assert result.returncode == 1
     assert "notes.db" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_other_labels_attributes_come_in_as_an_import_takes_them(tmp_path: Path) -> None:
+    """Imports keep any JSON object of attributes on a span of another tool: so does merge
+    (only a FIGURE's are checked, by the panel's own rule)."""
+    theirs = tmp_path / "theirs.db"
+    first, _ = laptop(theirs)
+    tamper(theirs, "UPDATE annotations SET attrs = '{\"note\": \"brat #3\"}' WHERE label = 'MISC'")
+    mine = ours(tmp_path)
+    result = run("merge", theirs, "--db", mine)
+    assert result.returncode == 0, result.stderr
+    with Store.open(mine) as store:
+        attrs = [a.span.attrs for a in store.annotations.for_article(first, "alice")]
+    assert {"note": "brat #3"} in attrs

@@ -136,9 +136,17 @@ def span_problem(
         if not isinstance(given, dict):
             raise InvalidSpan("attributes are not a JSON object")
         assert isinstance(label, str)
-        return None, figure_attrs.check(label, given)
+        return None, checked_attrs(label, given)
     except (ValueError, InvalidSpan) as error:
         return f"span {start}-{end} {label}: attributes refused ({error})", {}
+
+
+def checked_attrs(label: str, attrs: dict[str, Any]) -> dict[str, Any]:
+    """A FIGURE's attributes as the panel checks typed ones (InvalidSpan if they do not
+    fit); other labels' as an import takes them from other tools: any JSON object."""
+    if label == figure_attrs.FIGURE:
+        return figure_attrs.check(label, attrs)
+    return attrs
 
 
 def project_labels(found: Collection[str]) -> frozenset[str]:

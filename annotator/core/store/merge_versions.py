@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from annotator.core import figure_attrs
 from annotator.core.errors import InvalidSpan
+from annotator.core.store.merge_checks import checked_attrs
 
 if TYPE_CHECKING:
     from annotator.core.store.store import Store
@@ -31,7 +31,7 @@ def canonical_attrs(attrs: dict[str, Any]) -> str:
 def _canonical(label: str, stored: str) -> str:
     """Our stored attributes as merge's checks would give them, to compare like with like."""
     try:
-        return canonical_attrs(figure_attrs.check(label, json.loads(stored)))
+        return canonical_attrs(checked_attrs(label, json.loads(stored)))
     except (ValueError, InvalidSpan, TypeError, AttributeError):
         return stored
 
