@@ -6,49 +6,89 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.common import db_option, open_store, user_errors
+from annotator.cli.common import (
+    EXIT_INTERRUPTED,
+    EXIT_REJECTED,
+    ProgressBar,
+    db_option,
+    interruptible,
+    open_store,
+    user_errors,
+)
 from annotator.core.adjudication import RULES, auto
-from annotator.core.store.merge import merge
+from annotator.core.importers import DEFAULT_MAX_CHARS
+from annotator.core.store.merge import MergeReport, merge
+from annotator.core.store.merge_source import RefusedDatabase
 
 
 @click.command("merge")
 @click.argument(
     "others", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
+@click.option(
+    "--max-chars",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_CHARS,
+    show_default=True,
+    help="Refuse articles longer than this many characters, as import does.",
+)
 @db_option
 @user_errors
-def merge_command(others: tuple[Path, ...], db_path: Path | None) -> None:
+def merge_command(others: tuple[Path, ...], max_chars: int, db_path: Path | None) -> None:
     """Bring other databases' articles, annotators, annotations, statuses and events in.
 
     Articles match by content id, so nothing is duplicated; merging the same
     file twice changes nothing. When one annotator has different versions of
     an article here and there, this one is kept and the other is stored as
-    NAME@OTHER, and reported. The other files are only read.
+    NAME@OTHER, and reported. The other files are only read, and checked as an
+    import checks its files: what fails is refused and named (exit status 1).
+    Each article comes in whole with its work; Ctrl+C stops cleanly and the
+    same command finishes the job.
     """
     refused = False
-    with open_store(db_path) as store:
+    with open_store(db_path) as store, interruptible() as cancelled:
         for other in others:
-            report = merge(store, other)
-            if report.same_database:
-                click.echo(f"{other}: this is the same database; nothing to merge.")
-                continue
-            click.echo(
-                f"{other}: {report.articles} article(s), {report.versions} annotator version(s)"
-                f" with {report.annotations} annotation(s), {report.suggestions} suggestion(s),"
-                f" {report.gold} gold span(s), {report.events} event(s) merged;"
-                f" {report.annotators} new annotator name(s)."
-            )
-            for c in report.conflicts:
-                click.echo(
-                    f"  conflict: {c.annotator} edited article {c.article_id} on both;"
-                    f" theirs is kept as {c.kept_as}"
+            bar = ProgressBar(f"Merging {other.name}")
+            try:
+                report = merge(
+                    store,
+                    other,
+                    max_chars=max_chars,
+                    progress=lambda p, bar=bar: bar.update(p.done, p.total),
+                    cancelled=cancelled,
                 )
-            for reason in report.refused:
-                click.echo(f"  refused: {reason}", err=True)
-            if report.refused:
+            except RefusedDatabase as error:  # named; the other files are merged still
+                click.echo(f"  refused: {error}", err=True)
                 refused = True
+                continue
+            finally:
+                bar.close()
+            _print_report(other, report)
+            refused = refused or bool(report.refused)
+            if report.cancelled:
+                click.echo("Stopped; what was merged is whole. Run it again to finish.", err=True)
+                raise SystemExit(EXIT_INTERRUPTED)
     if refused:
-        raise SystemExit(1)  # as an import with rejected input: the rest went in
+        raise SystemExit(EXIT_REJECTED)  # as an import with rejected input: the rest went in
+
+
+def _print_report(other: Path, report: MergeReport) -> None:
+    if report.same_database:
+        click.echo(f"{other}: this is the same database; nothing to merge.")
+        return
+    click.echo(
+        f"{other}: {report.articles} article(s), {report.versions} annotator version(s)"
+        f" with {report.annotations} annotation(s), {report.suggestions} suggestion(s),"
+        f" {report.gold} gold span(s), {report.events} event(s) merged;"
+        f" {report.annotators} new annotator name(s)."
+    )
+    for c in report.conflicts:
+        click.echo(
+            f"  conflict: {c.annotator} edited article {c.article_id} on both;"
+            f" theirs is kept as {c.kept_as}"
+        )
+    for reason in report.refused:
+        click.echo(f"  refused: {reason} (in {other})", err=True)
 
 
 @click.command("adjudicate")

@@ -7,6 +7,11 @@ allows (unanimous: every annotator; majority: more than half) and leaves the
 rest for review in the window. A span whose annotators marked the same
 characters and label with different attributes is *contested*: no rule takes
 any of its versions; the lead picks one in review.
+
+A vote counts persons, not names: merge keeps a person's conflicting version
+from another machine as `alice@OTHER` (`persons.person`), and alice then
+supports a span only when every version of hers compared has it, and counts
+once, so merging back and forth never makes her count twice.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from dataclasses import dataclass, field
 
 from annotator.core.attribute_agreement import AttributeKey, attribute_key
 from annotator.core.errors import AnnotatorError
+from annotator.core.persons import person
 from annotator.core.progress import CancelCheck, Progress, ProgressCallback
 from annotator.core.records import Span, Status
 from annotator.core.store import Store
@@ -28,14 +34,15 @@ RULES = ("unanimous", "majority")
 @dataclass(frozen=True, slots=True)
 class SupportedSpan:
     span: Span
-    supporters: tuple[str, ...]
-    of: int  # how many annotators were compared
+    supporters: tuple[str, ...]  # the annotator names whose versions have it
+    of: int  # how many persons were compared
     contested: bool = False  # others marked these characters and label with other attributes
+    voters: tuple[str, ...] = ()  # the persons it has the vote of (every version of theirs)
 
     @property
     def support(self) -> str:
         """all / some / one: how the review colours it."""
-        if len(self.supporters) == self.of:
+        if len(self.voters) == self.of:
             return "all"
         return "one" if len(self.supporters) == 1 else "some"
 
@@ -43,8 +50,8 @@ class SupportedSpan:
         if self.contested:  # the annotators disagree on the attributes: a person decides
             return False
         if rule == "unanimous":
-            return len(self.supporters) == self.of
-        return len(self.supporters) * 2 > self.of
+            return len(self.voters) == self.of
+        return len(self.voters) * 2 > self.of
 
 
 @dataclass
@@ -58,6 +65,20 @@ class AdjudicationReport:
     left: int = 0  # spans left for review
     skipped: list[str] = field(default_factory=list)  # already adjudicated
     cancelled: bool = False
+
+
+def finished_by_everyone(store: Store, annotators: Sequence[str]) -> list[str]:
+    """Ids of the articles every person among these names finished, in import order.
+
+    A person finished an article when any of their names (alice, alice@OTHER)
+    marked it done.
+    """
+    done: dict[str, set[str]] = defaultdict(set)
+    for name in annotators:
+        done[person(name)] |= set(store.articles_done_by(name))
+    common = set.intersection(*done.values()) if done else set()
+    order = {article_id: i for i, article_id in enumerate(store.articles.ids())}
+    return sorted(common, key=order.__getitem__)
 
 
 def finished_by_all(store: Store, annotators: Sequence[str]) -> list[str]:
@@ -89,10 +110,17 @@ def supported_spans(versions: dict[str, list[Span]]) -> list[SupportedSpan]:
             if name not in supporters[key]:
                 supporters[key].append(name)
             first.setdefault(key, span)
+    names_of: dict[str, set[str]] = defaultdict(set)
+    for name in versions:
+        names_of[person(name)].add(name)
     attributes_per_span = Counter(key[:3] for key in supporters)
     found = [
         SupportedSpan(
-            first[key], tuple(sorted(names)), len(versions), attributes_per_span[key[:3]] > 1
+            first[key],
+            tuple(sorted(names)),
+            len(names_of),
+            attributes_per_span[key[:3]] > 1,
+            tuple(sorted(p for p, theirs in names_of.items() if theirs <= set(names))),
         )
         for key, names in supporters.items()
     ]
@@ -119,13 +147,14 @@ def auto(
     if rule not in RULES:
         raise AnnotatorError(f"no rule {rule!r}: use {' or '.join(RULES)}")
     names = list(annotators) if annotators else default_annotators(store)
-    if len(names) < 2:
+    if len({person(n) for n in names}) < 2:
         raise AnnotatorError(
             "adjudication needs at least two annotators who marked articles done"
             f" (found: {', '.join(names) or 'none'})"
         )
     report = AdjudicationReport(rule, names)
-    articles = finished_by_all(store, names)
+    articles = finished_by_everyone(store, names)
+    done_by = {name: set(store.articles_done_by(name)) for name in names}
     for done, article_id in enumerate(articles, start=1):
         if cancelled is not None and cancelled():
             report.cancelled = True
@@ -134,14 +163,16 @@ def auto(
         if store.gold.status(article_id) == "adjudicated":
             report.skipped.append(article_id)
             continue
-        spans = supported_spans(versions(store, article_id, names))
+        # A person's vote is their versions marked done (a name with no work here is none).
+        voting = [n for n in names if article_id in done_by[n]]
+        spans = supported_spans(versions(store, article_id, voting))
         taken = [s for s in spans if s.allowed_by(rule)]
         left = len(spans) - len(taken)
         status = "adjudicated" if left == 0 else "in_review"
         added = store.gold.take(
             adjudicator,
             article_id,
-            [GoldCandidate(s.span, s.supporters, rule) for s in taken],
+            [GoldCandidate(s.span, s.voters, rule) for s in taken],
             status=status,
         )
         report.taken += len(added)

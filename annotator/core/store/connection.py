@@ -28,6 +28,9 @@ def connect(path: Path) -> Database:
     except sqlite3.DatabaseError as error:
         raise StoreError(f"{path}: cannot open as an Annotator database ({error})") from None
     conn.execute("PRAGMA foreign_keys=ON")
+    # Not `trusted_schema=OFF` here: our own full-text index is kept by triggers
+    # writing to an FTS5 table, which SQLite then refuses ("unsafe use of virtual
+    # table"). This schema is ours; other files are read by merge_source, with it off.
     # In WAL mode NORMAL loses nothing when the process dies (kill -9); only a
     # power cut can drop the last commits. FULL is used where that matters.
     conn.execute("PRAGMA synchronous=FULL")
