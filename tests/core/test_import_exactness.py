@@ -155,17 +155,19 @@ def test_a_span_cutting_a_letter_from_its_accent_is_refused_and_the_text_stays_n
     text = "Le pre\u0301fet de l'He\u0301rault."  # NFD: "é" as "e" and a combining accent
     cut = text.index("\u0301")  # an edge between the "e" and its accent
     good = {"start": 0, "end": 2, "label": "MISC"}
+    var = "Le pre\u0301fet du Var."
     path = jsonl(
         tmp_path / "nfd.jsonl",
         {"text": text, "spans": [good, {"start": 3, "end": cut, "label": "MISC"}]},
-        {"text": "Le pre\u0301fet du Var.", "spans": [span("Le pre\u0301fet du Var.", "Var", "LOC")]},
+        {"text": var, "spans": [span(var, "Var", "LOC")]},
     )
     report = import_paths(store, [path], format="jsonl", annotator="alice")
     (problem,) = report.problems
     assert problem.where == f"{path}:1" and "cuts a character in two" in problem.message
     assert len(report.added) == 1
     (stored,) = store.db.execute("SELECT text FROM articles").fetchone()
-    assert stored == "Le préfet du Var." and list(stored_spans(store).values()) == [[("LOC", "Var")]]
+    assert stored == "Le préfet du Var."
+    assert list(stored_spans(store).values()) == [[("LOC", "Var")]]
 
 
 def test_the_store_refuses_the_same_span_twice_for_an_annotator(store: Store) -> None:
