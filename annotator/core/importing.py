@@ -84,10 +84,11 @@ def import_paths(
     report.files = len(sources)
     options = ReadOptions() if max_chars is None else ReadOptions(max_chars=max_chars)
     index = NearDuplicateIndex()
+    indexed = store.articles.last_seq()  # before loading: what comes later is caught up
     index.load(store.articles.signatures())
     digest = _input_digest(sources, format) if as_suggestions else "-"
     target = _SpanTarget(store, annotator, as_suggestions, format, digest)
-    batch = _Batch(store, index, report, target)
+    batch = _Batch(store, index, report, target, indexed)
     total = sum(s.size for s in sources)
     done = 0
     with (

@@ -129,8 +129,14 @@ class Batch:
     """Articles read but not yet stored; flushing stores them in one transaction."""
 
     def __init__(
-        self, store: Store, index: NearDuplicateIndex, report: ImportReport, target: SpanTarget
+        self,
+        store: Store,
+        index: NearDuplicateIndex,
+        report: ImportReport,
+        target: SpanTarget,
+        indexed: int | None = None,
     ) -> None:
+        """`indexed`: the last seq of the store's articles `index` holds (read before it)."""
         self._store = store
         self._index = index
         self._report = report
@@ -138,7 +144,7 @@ class Batch:
         self._items: list[Prepared] = []
         self._seen: dict[str, _First] = {}  # id -> its first record in this run
         self._held: list[Problem] = []  # problems read since the last article
-        self._last_seq = store.articles.last_seq()  # the index holds the store up to it
+        self._last_seq = store.articles.last_seq() if indexed is None else indexed
 
     def __len__(self) -> int:
         return len(self._items)
@@ -245,6 +251,11 @@ class Batch:
         for item in with_spans:
             assert item.spans is not None
             text = earlier.get(item.article_id, item.text)
+            if text != item.text and texts.identity_text(text) != texts.identity_text(item.text):
+                # Only an id not made from its text (a database of an older version) does it.
+                message = f"article {item.article_id} is stored with another text: spans not stored"
+                self._report.problems.append(InputError(item.where or item.source, message))
+                continue
             spans[item.article_id] = texts.moved_spans(item.spans, item.text, text)
             checked[item.article_id] = text
         return spans, checked

@@ -182,3 +182,20 @@ def test_the_store_refuses_the_same_span_twice_for_an_annotator(store: Store) ->
         store.annotations.import_many(
             "alice", {article_id(SENTENCE): [(38, 42, "LOC", {}), (38, 42, "LOC", {})]}
         )
+
+
+def test_spans_are_never_put_on_another_text_stored_under_their_id(
+    tmp_path: Path, store: Store
+) -> None:
+    from annotator.core.store import NewArticle
+    from annotator.core.text import article_id
+
+    # An id not made from its text: what a database of an older version could hold.
+    other = "Marie Curie est née à Varsovie en 1867, bien avant la guerre."
+    store.articles.add([NewArticle(article_id(SENTENCE), None, other, "old.db", {}, 12)])
+    record = {"text": SENTENCE, "spans": [span(SENTENCE, "Jean Dupont", "PER")]}
+    path = jsonl(tmp_path / "a.jsonl", record)
+    report = import_paths(store, [path], format="jsonl", annotator="alice")
+    assert stored_spans(store) == {}  # before: "Marie Curie" stored as the PER "Jean Dupont"
+    (problem,) = report.problems
+    assert problem.where == f"{path}:1" and "stored with another text" in problem.message
