@@ -118,6 +118,11 @@ def _print_report(report: ImportReport, db: Path, seconds: float, verbose: bool)
             f"{len(report.already_annotated)} article(s) already had annotations by this"
             " annotator: left as they were."
         )
+    if report.already_suggested:
+        echo(
+            f"{len(report.already_suggested)} article(s) of this input had its suggestions"
+            " already: left as they were."
+        )
     if report.duplicates:
         echo(f"{len(report.duplicates)} exact duplicate(s) not stored again:")
         shown = report.duplicates if verbose else report.duplicates[:_SHOWN]

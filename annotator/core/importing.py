@@ -11,14 +11,14 @@ ahead, while this process stores what they made, in the file's order.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +35,13 @@ from annotator.core.importers.prepare import (
     ready,
     start_worker,
 )
-from annotator.core.neardup import NearDuplicateIndex, signatures
+from annotator.core.importing_batch import Batch as _Batch
+from annotator.core.importing_batch import ImportReport
+from annotator.core.importing_batch import SpanTarget as _SpanTarget
+from annotator.core.neardup import NearDuplicateIndex
 from annotator.core.progress import CancelCheck, Progress, ProgressCallback
-from annotator.core.records import ArticleDraft, Span, SpanTuple, Status
-from annotator.core.store import NewArticle, Store
+from annotator.core.records import ArticleDraft
+from annotator.core.store import Store
 
 _WAL_PAGES = 16384  # see _roomy_wal
 _CACHE_KIB = 64 << 10  # see _roomy_cache
@@ -48,38 +51,6 @@ _CACHE_KIB = 64 << 10  # see _roomy_cache
 PARALLEL_FROM = 4 << 20
 PIECE_BYTES = 1 << 20
 WORKERS: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Duplicate:
-    source: str
-    article_id: str  # the article already stored (or read earlier in this run)
-
-
-@dataclass(frozen=True, slots=True)
-class NearDuplicate:
-    source: str
-    article_id: str
-    cluster: str
-    similarity: float  # estimated Jaccard of word trigrams
-
-
-@dataclass
-class ImportReport:
-    added: list[str] = field(default_factory=list)
-    spans: int = 0  # annotated formats: spans stored (as annotations or suggestions)
-    spans_ignored: int = 0  # annotated input read with neither an annotator nor as suggestions
-    already_annotated: list[str] = field(default_factory=list)  # article ids left as they were
-    duplicates: list[Duplicate] = field(default_factory=list)
-    near_duplicates: list[NearDuplicate] = field(default_factory=list)
-    problems: list[InputError] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # files of no known format in folders
-    files: int = 0
-    cancelled: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +85,11 @@ def import_paths(
     report.files = len(sources)
     options = ReadOptions() if max_chars is None else ReadOptions(max_chars=max_chars)
     index = NearDuplicateIndex()
+    indexed = store.articles.last_seq()  # before loading: what comes later is caught up
     index.load(store.articles.signatures())
-    batch = _Batch(store, index, report, _SpanTarget(store, annotator, as_suggestions, format))
+    digest = _input_digest(sources, format) if as_suggestions else "-"
+    target = _SpanTarget(store, annotator, as_suggestions, format, digest)
+    batch = _Batch(store, index, report, target, indexed)
     total = sum(s.size for s in sources)
     done = 0
     with (
@@ -188,135 +162,16 @@ def import_or_cancel(*args, **kwargs) -> ImportReport:  # type: ignore[no-untype
     return report
 
 
-class _SpanTarget:
-    """Where spans read with articles go: an annotator, a suggestion set, or nowhere."""
-
-    def __init__(self, store: Store, annotator: str | None, as_suggestions: bool, fmt: str) -> None:
-        self._store = store
-        self.annotator = annotator
-        self.as_suggestions = as_suggestions
-        self._format = fmt
-        self._set_id: int | None = None
-
-    @property
-    def wanted(self) -> bool:
-        return self.annotator is not None or self.as_suggestions
-
-    def store(
-        self,
-        spans_by_article: dict[str, list[SpanTuple]],
-        texts: dict[str, str],
-        report: ImportReport,
-    ) -> None:
-        """Store spans read with articles; `texts`: of those just stored, checked on their text."""
-        if not spans_by_article:
-            return
-        if self.annotator is not None:
-            stored = self._store.annotations.import_many(
-                self.annotator, spans_by_article, Status.DONE, texts
-            )
-            report.spans += sum(stored.values())
-            report.already_annotated += [i for i in spans_by_article if i not in stored]
-        elif self.as_suggestions:
-            if self._set_id is None:
-                stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
-                self._set_id = self._store.suggestions.set_for(
-                    f"import:{self._format}", stamp, "-"
-                ).id
-            spans = {i: [Span(*row) for row in rows] for i, rows in spans_by_article.items()}
-            self._store.suggestions.add(self._set_id, spans)
-            report.spans += sum(len(s) for s in spans_by_article.values())
-
-
-class _Batch:
-    """Articles read but not yet stored; flushing stores them in one transaction."""
-
-    def __init__(
-        self, store: Store, index: NearDuplicateIndex, report: ImportReport, target: _SpanTarget
-    ) -> None:
-        self._store = store
-        self._index = index
-        self._report = report
-        self._target = target
-        self._spans: dict[str, list[SpanTuple]] = {}
-        self._checked_on: dict[str, str] = {}  # id -> the text its spans were checked on
-        self._items: list[Prepared] = []
-        self._seen: dict[str, str] = {}  # id -> source, for duplicates within the run
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    @property
-    def wants_spans(self) -> bool:
-        return self._target.wanted
-
-    def add(self, draft: ArticleDraft) -> None:
-        """Prepare a draft here and add it."""
-        self.add_prepared(prepare(draft, self._target.wanted))
-
-    def add_prepared(self, item: Prepared | Problem) -> None:
-        report = self._report
-        if isinstance(item, Problem):
-            report.problems.append(item.error())
-            return
-        report.problems.extend(problem.error() for problem in item.problems)
-        if item.spans is not None:
-            self._spans[item.article_id] = item.spans
-            self._checked_on[item.article_id] = item.text
-        report.spans_ignored += item.ignored
-        self._items.append(item)
-
-    def flush(self) -> None:
-        if not self._items:
-            return
-        # Articles and their spans commit together: a run stopped in between
-        # would leave articles that running it again skips as duplicates.
-        with self._store.transaction():
-            self._store_items()
-        self._spans = {}
-        self._checked_on = {}
-        self._items.clear()
-
-    def _store_items(self) -> None:
-        report = self._report
-        stored = self._store.articles.existing(item.article_id for item in self._items)
-        unseen = []
-        for item in self._items:
-            if item.article_id in stored or item.article_id in self._seen:
-                report.duplicates.append(Duplicate(item.source, item.article_id))
-                continue
-            self._seen[item.article_id] = item.source
-            unseen.append(item)
-        unsigned = [i for i, item in enumerate(unseen) if item.signature is None]
-        for i, made in zip(unsigned, signatures([unseen[i].text for i in unsigned]), strict=True):
-            unseen[i] = unseen[i]._replace(signature=made)
-        found = self._index.add_signatures([(item.article_id, item.signature) for item in unseen])
-        for item, (cluster, similarity) in zip(unseen, found, strict=True):
-            if cluster is not None:
-                report.near_duplicates.append(
-                    NearDuplicate(item.source, item.article_id, cluster, similarity)
-                )
-        new = [
-            NewArticle(
-                id=item.article_id,
-                title=item.title,
-                text=item.text,
-                source=item.source,
-                meta=item.meta,
-                words=item.words,
-                cluster=self._index.cluster_of(item.article_id),
-                signature=item.signature,
-            )
-            for item in unseen
-        ]
-        fresh_ids = {a.id for a in new}
-        # A stored article that a new one is the first near-duplicate of.
-        joined = {(n.cluster, n.cluster) for n in new if n.cluster and n.cluster not in fresh_ids}
-        self._store.articles.add(new, joined)
-        report.added.extend(a.id for a in new)
-        # Spans checked on the text stored (not on another text of the same id read later).
-        checked = {a.id: a.text for a in new if self._checked_on.get(a.id) == a.text}
-        self._target.store(self._spans, checked, report)
+def _input_digest(sources: Sequence[_Source], format: str) -> str:
+    """What the input holds, as a short hash: the version of its suggestion set."""
+    digest = hashlib.sha256(format.encode())
+    for source in sources:
+        try:
+            with source.path.open("rb") as stream:
+                digest.update(hashlib.file_digest(stream, "sha256").digest())
+        except OSError as error:  # named when it is read; here it only changes the hash
+            digest.update(str(error).encode("utf-8", "replace"))
+    return "sha256:" + digest.hexdigest()[:16]
 
 
 def _sources(paths: Iterable[str | Path], format: str, report: ImportReport) -> Iterator[_Source]:

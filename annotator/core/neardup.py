@@ -168,8 +168,13 @@ class NearDuplicateIndex:
         self._cluster: dict[str, str] = {}
 
     def load(self, stored: Iterable[tuple[str, str | None, bytes]]) -> None:
-        """Add (id, cluster, signature) rows of articles already in the store."""
+        """Add (id, cluster, signature) rows of articles already in the store.
+
+        An article indexed already (added in this run) keeps what it has.
+        """
         for article_id, cluster, data in stored:
+            if article_id in self._sketches:
+                continue
             self._insert(article_id, _unpacked(data))
             if cluster:
                 self._cluster[article_id] = cluster

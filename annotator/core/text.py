@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import bisect
+import functools
 import hashlib
 import itertools
+import json
 import re
 import unicodedata
 from collections.abc import Sequence
 
-from annotator.core.records import Span
+from annotator.core.records import Span, SpanTuple
 
 _LINE_BREAKS = re.compile(r"\r\n?")
 # A title line is short and does not end like a sentence ("." but not "…").
@@ -66,6 +69,29 @@ def clean_text_and_spans(raw: str, spans: Sequence[Span]) -> tuple[str, list[Spa
     return text, out
 
 
+def splitting_normalisation(raw: str, spans: Sequence[Span]) -> list[Span]:
+    """Spans with an edge inside what NFC composes into one character ("e" | U+0301).
+
+    Cleaning such a text piece by piece would store it non-NFC; composed
+    whole, the edge would have no character to fall on: these are refused.
+    """
+    if unicodedata.is_normalized("NFC", raw):
+        return []
+    return [s for s in spans if _splits(raw, s.start) or _splits(raw, s.end)]
+
+
+def _splits(raw: str, at: int) -> bool:
+    if not 0 < at < len(raw):
+        return False
+    # Around the edge: combining sequences are short, and both sides share the left cut.
+    left, right = raw[max(0, at - _AROUND) : at], raw[at : at + _AROUND]
+    nfc = functools.partial(unicodedata.normalize, "NFC")
+    return nfc(left) + nfc(right) != nfc(left + right)
+
+
+_AROUND = 16
+
+
 def _clean_but_the_end(raw: str) -> bool:
     """Whether cleaning only trims the end: no BOM, no CR, already NFC.
 
@@ -93,6 +119,49 @@ def identity_text(text: str) -> str:
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return " ".join(text.split())
+
+
+def moved_spans(spans: Sequence[SpanTuple], made_on: str, stored: str) -> list[SpanTuple]:
+    """Spans made on a text carried to the stored text of the same id, exactly.
+
+    The two texts have the same identity text (`identity_text`): the same
+    characters but white space, in the same order. A span's edges are on
+    characters that are not white space, so each goes to the same character
+    (counted among those) in the stored text.
+    """
+    if made_on == stored:
+        return list(spans)
+    ours, theirs = _visible(made_on), _visible(stored)
+    moved = []
+    for start, end, label, attrs in spans:
+        first = bisect.bisect_left(ours, start)
+        last = bisect.bisect_left(ours, end - 1)
+        moved.append((theirs[first], theirs[last] + 1, label, attrs))
+    return moved
+
+
+def spans_key(spans: Sequence[SpanTuple], text: str) -> tuple[tuple[int, int, str, str], ...]:
+    """Spans as counted in characters that are not white space: equal over texts of one id."""
+    visible = _visible(text)
+    return tuple(
+        sorted(
+            (
+                bisect.bisect_left(visible, start),
+                bisect.bisect_left(visible, end - 1),
+                label,
+                json.dumps(attrs, sort_keys=True, default=str),
+            )
+            for start, end, label, attrs in spans
+        )
+    )
+
+
+def _visible(text: str) -> list[int]:
+    """Offsets of the characters that are not white space (as `str.split` sees it)."""
+    return [m.start() for m in _NOT_SPACE.finditer(text)]
+
+
+_NOT_SPACE = re.compile(r"\S")
 
 
 def article_id(text: str) -> str:

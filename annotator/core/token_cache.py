@@ -76,7 +76,9 @@ class Tokenizer:
                 self.processes = 1
         if self._nlp is None:
             self._nlp = _blank()
-        return [doc_tokens(doc) for doc in self._nlp.pipe(texts)]
+        # The tokenizer alone: `nlp.pipe` refuses a text over `nlp.max_length` (E088),
+        # a limit for a parser's memory that a blank pipeline has no use for (#13, case 10).
+        return [doc_tokens(doc) for doc in self._nlp.tokenizer.pipe(texts)]
 
     def close(self) -> None:
         if self._pool is not None:
@@ -104,7 +106,7 @@ def _tokenize(texts: list[str]) -> list[tuple[bytes, bytes]]:
     global _WORKER_NLP
     if _WORKER_NLP is None:
         _WORKER_NLP = _blank()
-    return [doc_tokens(doc) for doc in _WORKER_NLP.pipe(texts)]
+    return [doc_tokens(doc) for doc in _WORKER_NLP.tokenizer.pipe(texts)]
 
 
 def article_tokens(

@@ -182,8 +182,13 @@ def test_imported_work_is_one_logged_row_an_article_and_not_undoable(
 def test_importing_many_spans_numbers_them_on_and_checks_each(store: Store, article: str) -> None:
     last = store.annotations.add("alice", article, FRANCE).id
     store.annotations.delete(last)
-    letters = [Span(i, i + 1, "MISC") for i, c in enumerate(TEXT) if not c.isspace()]
-    many = (letters * 4)[:250]
+    letters = [
+        Span(i, i + 1, label)
+        for label in ("MISC", "PER", "ORG", "LOC")
+        for i, c in enumerate(TEXT)
+        if not c.isspace()
+    ]
+    many = letters[:250]  # each span once: the store refuses one twice
     assert store.annotations.import_spans("carol", article, many) == 250  # several statements
     ids = sorted(a.id for a in store.annotations.for_article(article, "carol"))
     assert ids == list(range(last + 1, last + 251))  # deleted ids are never reused
@@ -223,7 +228,8 @@ def test_accepting_reads_only_this_articles_work_not_all_of_the_annotators(
         aid = article_id(text)
         store.articles.add([NewArticle(aid, None, text, f"{k}.txt", {}, 9)])
         lyon = text.index("Lyon")
-        others[aid] = [Span(0, 7, "MISC")] * 5 + [Span(lyon, lyon + 4, "LOC")] * 5
+        labels = ("PER", "ORG", "LOC", "MISC", "DATE")  # each span once: the store checks
+        others[aid] = [Span(0, 7, x) for x in labels] + [Span(lyon, lyon + 4, x) for x in labels]
     store.annotations.import_many("alice", others)
     busy = _vm_steps(store, accept)
     # Deeper indexes cost a few steps more; the old check read all 20,000

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import numpy as np
+
 from annotator.core.errors import AnnotatorError, Cancelled
 from annotator.core.exporters.base import FormatReport, SourcedArticle, SpanIssue
 from annotator.core.files import atomic_write
@@ -225,15 +227,22 @@ def sentences(nlp: Language, doc: Doc, together: Iterable[tuple[int, int]] = ())
     `together` gives token ranges [start, end) that no sentence boundary may
     cut (the spans being exported), so a span always lies in one sentence.
     """
-    for token in doc[1:]:
-        before = doc[token.i - 1]
-        if token.is_space and has_line_break(token.text):
-            token.is_sent_start = False
-        elif before.is_space and has_line_break(before.text):
-            token.is_sent_start = True
+    from spacy.attrs import SENT_START  # spaCy is loaded here already: `doc` is its
+
+    # Decided in one array (1 starts a sentence, -1 does not, 0 undecided) and set
+    # with one `from_array`: setting `is_sent_start` token by token checks the whole
+    # doc each time, hours for an article of a million characters (#13, case 10).
+    starts = np.zeros(len(doc), dtype=np.int64)
+    breaks = [token.is_space and has_line_break(token.text) for token in doc]
+    for i in range(1, len(doc)):
+        if breaks[i]:
+            starts[i] = -1
+        elif breaks[i - 1]:
+            starts[i] = 1
     for start, end in together:
-        for i in range(max(start + 1, 1), end):
-            doc[i].is_sent_start = False
+        starts[max(start + 1, 1) : end] = -1
+    if len(doc):
+        doc.from_array([SENT_START], starts.astype(np.uint64))  # -1 as spaCy stores it
     nlp.get_pipe("sentencizer")(doc)  # decides only the tokens left undecided above
     return list(doc.sents)
 

@@ -100,7 +100,9 @@ def figure_rows(nlp: Language, item: SourcedArticle) -> list[tuple[Any, ...]]:
     ]
     if not figures:
         return []
-    doc = nlp.make_doc(text)
+    # The tokenizer alone: `make_doc` refuses a text over `nlp.max_length` (E088), a
+    # limit for the parser's memory, not the tokenizer's (#13, case 10).
+    doc = nlp.tokenizer(text)
     ranges = []
     for span, _ in figures:
         tokens = doc.char_span(span.start, span.end, alignment_mode="expand")

@@ -60,46 +60,75 @@ class Prepared(NamedTuple):
     ignored: int  # spans read but not wanted (no annotator, not as suggestions)
     problems: list[Problem]  # spans refused, in reading order
     signature: bytes | None = None  # MinHash signature, when made with the article
+    where: str = ""  # file and line, for errors
 
 
 def prepare(draft: ArticleDraft, spans_wanted: bool) -> Prepared | Problem:
-    """Clean a draft's text and spans, give it its id, check its spans against the clean text."""
+    """Clean a draft's text and spans, give it its id, check its spans against the clean text.
+
+    An annotated article is stored whole or not at all: when any of its
+    spans is refused, the article is, every refused span named.
+    """
+    where = draft.where or draft.source
+    refused: list[str] = []
     if draft.spans is None:
         text, spans = texts.clean_text(draft.text), None
     else:
-        text, spans = texts.clean_text_and_spans(draft.text, draft.spans)
+        split = texts.splitting_normalisation(draft.text, draft.spans) if spans_wanted else []
+        refused += [
+            f"span {s.start}-{s.end} {s.label} cuts a character in two (a letter and its accent)"
+            for s in split
+        ]
+        kept = [s for s in draft.spans if s not in split] if split else draft.spans
+        text, spans = texts.clean_text_and_spans(draft.text, kept)
     if not text.strip():
-        return Problem(draft.where or draft.source, "empty article: no text")
+        return Problem(where, "empty article: no text")
     article_id, words = texts.article_id_and_words(text)
     checked, ignored, problems = None, 0, []
     if spans is not None:
         if spans_wanted:
-            checked, problems = _valid(text, spans, draft.where or draft.source)
+            checked, bad, problems = _valid(text, spans, where)
+            refused += bad
         else:
             ignored = len(spans)
-    # A blank label, or one that would forge lines in brat and CoNLL: the article is
-    # refused whole, so that no annotated article is stored with part of its spans.
-    for start, end, label, _ in checked or ():
-        problem = label_problem(label)
-        if problem is not None:
-            where = draft.where or draft.source
-            return Problem(where, f"span {start}-{end}: {problem}; article not stored")
+    if refused:
+        return Problem(where, "; ".join(refused) + "; article not stored")
     title = draft.title or texts.guess_title(text)
     return Prepared(
-        article_id, text, words, title, draft.source, draft.meta, checked, ignored, problems
+        article_id,
+        text,
+        words,
+        title,
+        draft.source,
+        draft.meta,
+        checked,
+        ignored,
+        problems,
+        where=where,
     )
 
 
-def _valid(text: str, spans: Sequence[Span], source: str) -> tuple[list[SpanTuple], list[Problem]]:
-    """Spans inside the text, without white space at their edges; the others as problems."""
+def _valid(
+    text: str, spans: Sequence[Span], where: str
+) -> tuple[list[SpanTuple], list[str], list[Problem]]:
+    """Spans inside the text, without white space at their edges, each once.
+
+    Returns them, why others are refused (the article with them), and the
+    repeated ones, stored once and reported.
+    """
     good: list[SpanTuple] = []
-    problems = []
+    refused: list[str] = []
+    repeated: list[Problem] = []
+    seen: set[tuple[int, int, str]] = set()
     length = len(text)
     for span in spans:
         start, end = span.start, span.end
         if not (0 <= start < end <= length):
-            message = f"span {span.start}-{span.end} {span.label} is outside the text"
-            problems.append(Problem(source, message))
+            refused.append(f"span {span.start}-{span.end} {span.label} is outside the text")
+            continue
+        problem = label_problem(span.label)
+        if problem is not None:
+            refused.append(f"span {start}-{end}: {problem}")
             continue
         if text[start].isspace() or text[end - 1].isspace():
             while start < end and text[start].isspace():
@@ -107,10 +136,16 @@ def _valid(text: str, spans: Sequence[Span], source: str) -> tuple[list[SpanTupl
             while end > start and text[end - 1].isspace():
                 end -= 1
             if start == end:
+                refused.append(f"span {span.start}-{span.end} {span.label} covers only white space")
                 continue
+        if (start, end, span.label) in seen:
+            message = f"span {start}-{end} {span.label} given twice: stored once"
+            repeated.append(Problem(where, message))
+            continue
+        seen.add((start, end, span.label))
         # Interned: a worker's pickle then holds each label once, not once a span.
         good.append((start, end, sys.intern(span.label), span.attrs))
-    return good, problems
+    return good, refused, repeated
 
 
 class Piece(NamedTuple):

@@ -219,6 +219,26 @@ class Articles:
             " JOIN articles a ON a.id = m.article_id"
         )
 
+    def last_seq(self) -> int:
+        """The seq of the newest article stored, 0 when none is."""
+        (seq,) = self._store.db.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()
+        return int(seq)
+
+    def signatures_after(self, seq: int) -> tuple[list[tuple[str, str | None, bytes]], int]:
+        """(id, cluster, signature) of the articles stored after `seq`, and the newest seq.
+
+        What another process stored while an import ran: read inside a write
+        transaction, so that nothing is stored in between.
+        """
+        rows = self._store.db.execute(
+            "SELECT a.seq, a.id, a.cluster, m.signature FROM articles a"
+            " JOIN article_minhash m ON m.article_id = a.id AND m.scheme = ?"
+            " WHERE a.seq > ? ORDER BY a.seq",
+            [SCHEME, seq],
+        ).fetchall()
+        newest = max([seq, *(row[0] for row in rows)])
+        return [(article_id, cluster, data) for _, article_id, cluster, data in rows], newest
+
     def _refresh_signatures(self) -> None:
         db = self._store.db
         stale = db.execute(

@@ -104,7 +104,8 @@ def span_rows(spans: Sequence[Span] | Sequence[SpanTuple]) -> list[SpanTuple]:
 
 
 def check_spans(article_id: str, text: str, spans: Sequence[SpanTuple]) -> None:
-    """`_check_span` of each span, with the common case tested inline (bulk imports)."""
+    """`_check_span` of each span, with the common case tested inline (bulk imports);
+    no span twice."""
     length = len(text)
     for start, end, label, attrs in spans:
         if (
@@ -114,3 +115,6 @@ def check_spans(article_id: str, text: str, spans: Sequence[SpanTuple]) -> None:
             or label_problem(label) is not None
         ):
             _check_span(article_id, text, Span(start, end, label, attrs))
+    # One span a (start, end, label) for an annotator: the importer gives each once.
+    if len({(start, end, label) for start, end, label, _ in spans}) < len(spans):
+        raise InvalidSpan(f"article {article_id}: the same span is given twice")

@@ -68,10 +68,25 @@ class Suggestions:
             )
         ]
 
-    def add(self, set_id: int, spans_by_article: Mapping[str, Sequence[Span]]) -> None:
-        """Store one batch of articles' suggestions atomically, marking them run."""
+    def add(self, set_id: int, spans_by_article: Mapping[str, Sequence[Span]]) -> dict[str, int]:
+        """Store one batch of articles' suggestions atomically, marking them run.
+
+        An article the set has run over already is left as it is (absent from
+        the result, which counts the suggestions stored an article), so that
+        running the same input again adds nothing; a span given twice (same
+        start, end and label) is one suggestion.
+        """
         db = self._store.db
         with self._store.transaction():
+            done = self._run_over(set_id, list(spans_by_article))
+            stored: dict[str, list[Span]] = {}
+            for article_id, spans in spans_by_article.items():
+                if article_id in done:
+                    continue
+                once: dict[tuple[int, int, str], Span] = {}
+                for span in spans:
+                    once.setdefault((span.start, span.end, span.label), span)
+                stored[article_id] = list(once.values())
             db.conn.executemany(
                 'INSERT INTO suggestions (set_id, article_id, start, "end", label, attrs)'
                 " VALUES (?, ?, ?, ?, ?, ?)",
@@ -84,16 +99,34 @@ class Suggestions:
                         s.label,
                         json.dumps(s.attrs, ensure_ascii=False, sort_keys=True),
                     )
-                    for article_id, spans in spans_by_article.items()
+                    for article_id, spans in stored.items()
                     for s in spans
                 ],
             )
             db.conn.executemany(
-                "INSERT OR IGNORE INTO suggested_articles (set_id, article_id) VALUES (?, ?)",
-                [(set_id, article_id) for article_id in spans_by_article],
+                "INSERT INTO suggested_articles (set_id, article_id) VALUES (?, ?)",
+                [(set_id, article_id) for article_id in stored],
             )
-            after = {"set_id": set_id, "articles": len(spans_by_article)}
-            self._store.events.log(None, [Change("suggestions.add", None, None, None, after)])
+            if stored:
+                after = {"set_id": set_id, "articles": len(stored)}
+                self._store.events.log(None, [Change("suggestions.add", None, None, None, after)])
+        return {article_id: len(spans) for article_id, spans in stored.items()}
+
+    def _run_over(self, set_id: int, ids: Sequence[str]) -> set[str]:
+        """Which of these articles the set has run over."""
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ", ".join("?" * len(chunk))
+            found.update(
+                r[0]
+                for r in self._store.db.execute(
+                    f"SELECT article_id FROM suggested_articles WHERE set_id = ?"
+                    f" AND article_id IN ({marks})",
+                    [set_id, *chunk],
+                )
+            )
+        return found
 
     def newest_set(self, article_id: str) -> SuggestionSet | None:
         row = self._store.db.execute(

@@ -1,0 +1,201 @@
+"""What an import stores is exactly what the input said, once (issue #13, cases 5-7, 15).
+
+Real files of French text imported into real database files; what is stored
+is read back and compared with the characters the input's offsets named.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from annotator.core.importing import import_paths
+from annotator.core.store import Store
+
+SENTENCE = "Jean Dupont a rencontré Marie Curie à Lyon le 3 mai."
+
+
+def jsonl(path: Path, *records: dict) -> Path:
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", "utf-8")
+    return path
+
+
+def span(text: str, words: str, label: str) -> dict:
+    start = text.index(words)
+    return {"start": start, "end": start + len(words), "label": label}
+
+
+def stored_spans(store: Store, annotator: str = "alice") -> dict[str, list[tuple[str, str]]]:
+    """Each article's spans of the annotator, as (label, covered text)."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for article_id, start, end, label, text in store.db.execute(
+        'SELECT n.article_id, n.start, n."end", n.label, a.text FROM annotations n'
+        " JOIN annotators p ON p.id = n.annotator_id JOIN articles a ON a.id = n.article_id"
+        " WHERE p.name = ? ORDER BY n.article_id, n.start",
+        [annotator],
+    ):
+        found.setdefault(article_id, []).append((label, text[start:end]))
+    return found
+
+
+def status_of(store: Store, annotator: str) -> dict[str, str]:
+    return dict(
+        store.db.execute(
+            "SELECT s.article_id, s.status FROM article_status s JOIN annotators p"
+            " ON p.id = s.annotator_id WHERE p.name = ?",
+            [annotator],
+        ).fetchall()
+    )
+
+
+# Case 5 ---------------------------------------------------------------------------------------
+
+
+def test_spans_made_on_another_white_space_are_carried_to_the_stored_text(
+    tmp_path: Path, store: Store
+) -> None:
+    stored = "Jean  Dupont a rencontré\n\nMarie Curie à Lyon le 3 mai."
+    import_paths(store, [jsonl(tmp_path / "plain.jsonl", {"text": stored})])
+    record = {
+        "text": SENTENCE,  # the same words, other white space: the same article id
+        "spans": [span(SENTENCE, "Jean Dupont", "PER"), span(SENTENCE, "Marie Curie", "PER")],
+    }
+    report = import_paths(
+        store, [jsonl(tmp_path / "annotated.jsonl", record)], annotator="alice"
+    )
+    assert report.ok and report.spans == 2 and report.added == []
+    (spans,) = stored_spans(store).values()
+    # Before: "Jean  Dupon" (offsets of the record applied to the stored text).
+    assert spans == [("PER", "Jean  Dupont"), ("PER", "Marie Curie")]
+
+
+# Case 6 ---------------------------------------------------------------------------------------
+
+
+def brat_pair(folder: Path, text: str, ann: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    (folder / "dupont.txt").write_text(text, "utf-8")
+    (folder / "dupont.ann").write_text(ann, "utf-8")
+    return folder
+
+
+def test_an_article_with_a_bad_brat_span_is_refused_whole_and_its_fix_imports(
+    tmp_path: Path, store: Store
+) -> None:
+    good = "T1\tPER 0 11\tJean Dupont\nT2\tPER 24 35\tMarie Curie\n"
+    folder = brat_pair(tmp_path / "brat", SENTENCE, good + "T3\tLOC 38 99\tLyon\n")
+    report = import_paths(store, [folder], annotator="alice")
+    assert not report.ok
+    assert report.added == [] and report.spans == 0
+    assert stored_spans(store) == {} and status_of(store, "alice") == {}
+    assert any("article not stored" in p.message for p in report.problems)
+    assert any(p.where == f"{folder / 'dupont.ann'}:3" for p in report.problems)
+
+    brat_pair(folder, SENTENCE, good + "T3\tLOC 38 42\tLyon\n")  # the .ann corrected
+    again = import_paths(store, [folder], annotator="alice")
+    assert again.ok and again.already_annotated == [] and again.spans == 3
+    (spans,) = stored_spans(store).values()
+    assert spans == [("PER", "Jean Dupont"), ("PER", "Marie Curie"), ("LOC", "Lyon")]
+    assert list(status_of(store, "alice").values()) == ["done"]
+
+
+def test_a_record_with_white_space_only_spans_is_refused_whole_every_bad_span_named(
+    tmp_path: Path, store: Store
+) -> None:
+    record = {
+        "text": SENTENCE,
+        "spans": [
+            span(SENTENCE, "Jean Dupont", "PER"),
+            {"start": 4, "end": 5, "label": "LOC"},  # white space only: dropped silently before
+            {"start": 11, "end": 12, "label": "MISC"},
+        ],
+    }
+    path = jsonl(tmp_path / "a.jsonl", record)
+    report = import_paths(store, [path], format="jsonl", annotator="alice")
+    assert report.added == [] and stored_spans(store) == {}
+    (problem,) = report.problems
+    assert problem.where == f"{path}:1"
+    assert "4-5 LOC covers only white space" in problem.message
+    assert "11-12 MISC covers only white space" in problem.message
+    assert problem.message.endswith("article not stored")
+
+
+# Case 7 ---------------------------------------------------------------------------------------
+
+
+def test_the_same_text_twice_in_a_run_keeps_the_first_records_spans_and_says_so(
+    tmp_path: Path, store: Store
+) -> None:
+    first = {"text": SENTENCE, "spans": [span(SENTENCE, "Jean Dupont", "PER")]}
+    second = {"text": SENTENCE, "spans": [span(SENTENCE, "Lyon", "LOC")]}
+    same = {"text": SENTENCE, "spans": [span(SENTENCE, "Jean Dupont", "PER")]}
+    path = jsonl(tmp_path / "twice.jsonl", first, second, same)
+    report = import_paths(store, [path], format="jsonl", annotator="alice")
+    assert len(report.added) == 1 and len(report.duplicates) == 2
+    (spans,) = stored_spans(store).values()
+    assert spans == [("PER", "Jean Dupont")]  # before: the second record's ("LOC", "Lyon")
+    (problem,) = report.problems  # the third record repeats the first: nothing to say
+    assert problem.where == f"{path}:2" and "other spans" in problem.message
+
+
+# Case 15, the storing parts ---------------------------------------------------------------------
+
+
+def test_a_span_given_twice_is_stored_once_and_reported(tmp_path: Path, store: Store) -> None:
+    lyon = span(SENTENCE, "Lyon", "LOC")
+    path = jsonl(tmp_path / "a.jsonl", {"text": SENTENCE, "spans": [lyon, lyon]})
+    report = import_paths(store, [path], format="jsonl", annotator="alice")
+    assert list(stored_spans(store).values()) == [[("LOC", "Lyon")]]
+    assert [p.message for p in report.problems] == ["span 38-42 LOC given twice: stored once"]
+
+
+def test_a_span_cutting_a_letter_from_its_accent_is_refused_and_the_text_stays_nfc(
+    tmp_path: Path, store: Store
+) -> None:
+    text = "Le pre\u0301fet de l'He\u0301rault."  # NFD: "é" as "e" and a combining accent
+    cut = text.index("\u0301")  # an edge between the "e" and its accent
+    good = {"start": 0, "end": 2, "label": "MISC"}
+    var = "Le pre\u0301fet du Var."
+    path = jsonl(
+        tmp_path / "nfd.jsonl",
+        {"text": text, "spans": [good, {"start": 3, "end": cut, "label": "MISC"}]},
+        {"text": var, "spans": [span(var, "Var", "LOC")]},
+    )
+    report = import_paths(store, [path], format="jsonl", annotator="alice")
+    (problem,) = report.problems
+    assert problem.where == f"{path}:1" and "cuts a character in two" in problem.message
+    assert len(report.added) == 1
+    (stored,) = store.db.execute("SELECT text FROM articles").fetchone()
+    assert stored == "Le préfet du Var."
+    assert list(stored_spans(store).values()) == [[("LOC", "Var")]]
+
+
+def test_the_store_refuses_the_same_span_twice_for_an_annotator(store: Store) -> None:
+    import pytest
+
+    from annotator.core.errors import InvalidSpan
+    from annotator.core.store import NewArticle
+    from annotator.core.text import article_id
+
+    store.articles.add([NewArticle(article_id(SENTENCE), None, SENTENCE, "t", {}, 10)])
+    with pytest.raises(InvalidSpan, match="twice"):
+        store.annotations.import_many(
+            "alice", {article_id(SENTENCE): [(38, 42, "LOC", {}), (38, 42, "LOC", {})]}
+        )
+
+
+def test_spans_are_never_put_on_another_text_stored_under_their_id(
+    tmp_path: Path, store: Store
+) -> None:
+    from annotator.core.store import NewArticle
+    from annotator.core.text import article_id
+
+    # An id not made from its text: what a database of an older version could hold.
+    other = "Marie Curie est née à Varsovie en 1867, bien avant la guerre."
+    store.articles.add([NewArticle(article_id(SENTENCE), None, other, "old.db", {}, 12)])
+    record = {"text": SENTENCE, "spans": [span(SENTENCE, "Jean Dupont", "PER")]}
+    path = jsonl(tmp_path / "a.jsonl", record)
+    report = import_paths(store, [path], format="jsonl", annotator="alice")
+    assert stored_spans(store) == {}  # before: "Marie Curie" stored as the PER "Jean Dupont"
+    (problem,) = report.problems
+    assert problem.where == f"{path}:1" and "stored with another text" in problem.message
