@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from annotator.core.importing import import_paths
 from annotator.core.store import Store
 
@@ -118,6 +120,46 @@ def test_a_record_with_white_space_only_spans_is_refused_whole_every_bad_span_na
     assert "4-5 LOC covers only white space" in problem.message
     assert "11-12 MISC covers only white space" in problem.message
     assert problem.message.endswith("article not stored")
+
+
+# Every annotated reader: a span its reader refused refuses the whole record too.
+OTHER_READERS = {
+    "doccano": {"text": SENTENCE, "label": [[0, 11, "PER"], [38, 99, "LOC"]]},
+    "prodigy": {
+        "text": SENTENCE,
+        "answer": "accept",
+        "spans": [span(SENTENCE, "Jean Dupont", "PER"), {"start": 38, "end": 99, "label": "LOC"}],
+    },
+    "label-studio": [
+        {
+            "data": {"text": SENTENCE},
+            "annotations": [
+                {
+                    "result": [
+                        {"value": {"start": 0, "end": 11, "labels": ["PER"]}},
+                        {"value": {"start": 38, "end": 99, "labels": ["LOC"]}},
+                    ]
+                }
+            ],
+        }
+    ],
+}
+
+
+@pytest.mark.parametrize("fmt", OTHER_READERS)
+def test_every_annotated_reader_refuses_the_record_of_a_bad_span_whole(
+    tmp_path: Path, store: Store, fmt: str
+) -> None:
+    record = OTHER_READERS[fmt]
+    path = tmp_path / "in.json"
+    if isinstance(record, list):
+        path.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    else:
+        path = jsonl(tmp_path / "in.jsonl", record)
+    report = import_paths(store, [path], format=fmt, annotator="alice")
+    assert report.added == [] and stored_spans(store) == {} and status_of(store, "alice") == {}
+    assert any("outside the text" in p.message for p in report.problems)
+    assert any(p.message.endswith("article not stored") for p in report.problems)
 
 
 # Case 7 ---------------------------------------------------------------------------------------

@@ -84,7 +84,9 @@ def _record(
     if doccano:
         meta["doccano"] = doccano
     yield from problems
-    yield ArticleDraft(text, None, source, meta, None if spans is None else tuple(spans))
+    yield ArticleDraft(
+        text, None, source, meta, None if spans is None else tuple(spans), where=where
+    )
 
 
 def _triples(

@@ -136,7 +136,7 @@ def _task(
     default = _INCLUSIVE if form == "completions" else _EXCLUSIVE
     spans, problems = _spans(text, results, where, default, studio)
     yield from problems
-    yield ArticleDraft(text, title, source, meta, tuple(spans))
+    yield ArticleDraft(text, title, source, meta, tuple(spans), where=where)
 
 
 def _spans(
@@ -234,7 +234,7 @@ def _json_min(
     meta["label_studio"] = studio
     spans, problems = _spans(text, results, where, _EXCLUSIVE, studio)
     yield from problems
-    yield ArticleDraft(text, None, source, meta, tuple(spans))
+    yield ArticleDraft(text, None, source, meta, tuple(spans), where=where)
 
 
 FORMAT = Format(

@@ -78,7 +78,7 @@ def _task(
             else:
                 good.append(span)
         spans = tuple(good)
-    yield ArticleDraft(text, None, source, meta, spans)
+    yield ArticleDraft(text, None, source, meta, spans, where=where)
 
 
 def _span(text: str, item: Any, tokens: Any, where: str) -> Span | InputError:
