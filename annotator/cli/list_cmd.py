@@ -43,7 +43,7 @@ def list_command(
     annotator's flag comment follows on the next line (without --annotator,
     everyone's, by name). --json gives it as "comment".
     """
-    with open_store(db_path) as store:
+    with open_store(db_path, reading=True) as store:
         rows = store.articles.list(
             annotator=annotator,
             status=Status(status) if status else None,

@@ -16,7 +16,7 @@ from annotator.cli.common import db_option, open_store, user_errors
 @user_errors
 def stats_command(as_json: bool, db_path: Path | None) -> None:
     """Counts of articles, words, suggestions, and each annotator's progress."""
-    with open_store(db_path) as store:
+    with open_store(db_path, reading=True) as store:
         stats = store.stats.summary()
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
