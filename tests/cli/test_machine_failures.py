@@ -185,6 +185,24 @@ def test_a_read_only_folder_without_the_database_names_it(
     assert f"{folder / 'none.db'}: no database there" in message
 
 
+def test_a_read_only_database_that_needs_upgrading_is_refused_by_name(
+    team_db: Path, tmp_path: Path, read_only: Callable[[Path], None]
+) -> None:
+    older = tmp_path / "older.db"
+    shutil.copyfile(team_db, older)
+    with contextlib.closing(sqlite3.connect(older)) as conn:  # as an older version left it
+        conn.execute("DELETE FROM _sqlite_migrations WHERE id = (SELECT max(id) FROM"
+                     " _sqlite_migrations)")  # fmt: skip
+        conn.commit()
+    db = read_only_copy(older, tmp_path / "ro", read_only)
+    before = digest(db)
+
+    message = one_line_error(run("stats", "--db", db))
+
+    assert f"{db} needs upgrading to this version of Annotator, but it is read-only" in message
+    assert digest(db) == before
+
+
 # -- paths that cannot be written ----------------------------------------------
 
 
