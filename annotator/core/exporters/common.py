@@ -313,7 +313,7 @@ def _link_tree(source: Path, target: Path) -> None:
     def link(src: str, dst: str) -> None:
         try:
             os.link(src, dst, follow_symlinks=False)
-        except OSError:
+        except (OSError, NotImplementedError):  # no hard links there: a copy
             shutil.copy2(src, dst, follow_symlinks=False)
 
     if source.is_dir() and not source.is_symlink():

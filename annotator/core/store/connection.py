@@ -71,6 +71,7 @@ def open_read_only(path: Path) -> sqlite3.Connection:
             conn.close()
             raise StoreError(f"{path}: {cannot_open(error)}") from None
         conn.execute("PRAGMA query_only=ON")
+        conn.execute("PRAGMA trusted_schema=OFF")  # a file from anywhere: its SQL runs nothing
         return conn
     raise StoreError(f"{path}: cannot be read (no right to read it or its folder)")
 
