@@ -490,6 +490,7 @@ class MainWindow(QMainWindow):
             self.session.pending.drained.connect(self.close, Qt.ConnectionType.SingleShotConnection)
             return event.ignore()
         self.session.watch.stop()
+        self.search_delay.stop()  # a search typed just before closing must not run after it
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("windowState", self.saveState())
         # Never hold the window open for long work: what it committed is kept, a
