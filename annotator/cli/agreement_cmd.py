@@ -48,7 +48,7 @@ def agreement_command(
     from annotator.core.team_agreement import team_agreement  # numpy, scipy, spaCy: on demand
 
     names = [n.strip() for n in annotators.split(",")] if annotators else None
-    with open_store(db_path) as store:
+    with open_store(db_path, reading=True) as store:
         report = team_agreement(store, names, label)
     if as_json:
         # Compact: with indentation the encoder falls back to pure Python (5x slower).

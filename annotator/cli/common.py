@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import signal
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,12 +13,20 @@ from typing import Any
 
 import click
 
+from annotator.cli.failures import machine_failure
 from annotator.core.errors import AnnotatorError
 from annotator.core.paths import DB_ENV, default_db_path
 from annotator.core.store import Store
 
 EXIT_REJECTED = 1  # the command ran, but some input was rejected
+EXIT_COULD_NOT_RUN = 2  # a one-line message says why (a usage error is 2 too, click's)
 EXIT_INTERRUPTED = 130
+
+
+class CouldNotRun(click.ClickException):
+    """The command could not do its work: one line on stderr, exit status 2."""
+
+    exit_code = EXIT_COULD_NOT_RUN
 
 
 def db_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -37,25 +46,41 @@ def resolve_db(db_path: Path | None) -> Path:
     return db_path
 
 
-def open_store(db_path: Path | None) -> Store:
+def open_store(db_path: Path | None, *, reading: bool = False) -> Store:
+    """The store of `--db`; `reading` for a command that only reads it (a read-only
+    file or folder is then read, never migrated)."""
     path = resolve_db(db_path)
-    store = Store.open(path)
+    store = Store.open_for_reading(path) if reading else Store.open(path)
     if store.backup is not None:
         click.echo(f"Upgraded the database; a copy of the old one is at {store.backup}", err=True)
     return store
 
 
 def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn the core's errors into one line on stderr and exit status 2."""
+    """Turn the core's errors, and the machine's (`failures`), into one line on stderr
+    and exit status 2; any other exception is a bug and keeps its traceback."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
         except AnnotatorError as error:
-            raise click.ClickException(str(error)) from None
+            raise CouldNotRun(str(error)) from None
+        except (OSError, sqlite3.DatabaseError) as error:
+            message = machine_failure(error, _database(kwargs.get("db_path")))
+            if message is None:
+                raise
+            raise CouldNotRun(message) from None
 
     return wrapper
+
+
+def _database(db_path: Path | None) -> Path | None:
+    """The database a command ran on, to name it in a message (None if it cannot be told)."""
+    try:
+        return resolve_db(db_path)
+    except Exception:
+        return None
 
 
 @contextlib.contextmanager

@@ -42,7 +42,7 @@ def evaluate_command(
     label confusion table, over the articles that have the reference."""
     from annotator.core.evaluation import MISSED, evaluate
 
-    with open_store(db_path) as store:
+    with open_store(db_path, reading=True) as store:
         report = evaluate(store, source=source, model=model, against=against)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))

@@ -80,7 +80,7 @@ def export_command(
     if fmt not in FOLDER_FORMATS and out.is_dir():
         raise click.BadParameter(f"{out} is a folder; {fmt} writes a file", param_hint="--out")
     bar = ProgressBar("Exporting")
-    with open_store(db_path) as store, interruptible() as cancelled:
+    with open_store(db_path, reading=True) as store, interruptible() as cancelled:
         try:
             report = EXPORTERS[fmt](
                 store,

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.common import db_option, open_store, user_errors
+from annotator.cli.terminal import shown
 from annotator.core.records import Status
 
 
@@ -41,9 +42,10 @@ def list_command(
 
     A "≈" before the title marks an article in a near-duplicate cluster; the
     annotator's flag comment follows on the next line (without --annotator,
-    everyone's, by name). --json gives it as "comment".
+    everyone's, by name). --json gives it as "comment". Control characters in a
+    title or comment (terminal escape codes) are shown as escapes, like \x1b.
     """
-    with open_store(db_path) as store:
+    with open_store(db_path, reading=True) as store:
         rows = store.articles.list(
             annotator=annotator,
             status=Status(status) if status else None,
@@ -60,8 +62,8 @@ def list_command(
     for r in rows:
         mark = "≈ " if r.cluster else ""
         click.echo(
-            f"{r.id:16}  {r.status.value:11}  {r.words:6}  {r.suggestions:5}  "
-            f"{r.annotations:5}  {mark}{r.title}"
+            f"{shown(r.id):16}  {r.status.value:11}  {r.words:6}  {r.suggestions:5}  "
+            f"{r.annotations:5}  {mark}{shown(r.title)}"
         )
         for line in (r.comment or "").splitlines():
-            click.echo(f"{'':18}↳ {line}")
+            click.echo(f"{'':18}↳ {shown(line)}")

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.common import db_option, open_store, user_errors
+from annotator.cli.terminal import shown
 
 
 @click.command("stats")
@@ -16,7 +17,7 @@ from annotator.cli.common import db_option, open_store, user_errors
 @user_errors
 def stats_command(as_json: bool, db_path: Path | None) -> None:
     """Counts of articles, words, suggestions, and each annotator's progress."""
-    with open_store(db_path) as store:
+    with open_store(db_path, reading=True) as store:
         stats = store.stats.summary()
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
@@ -27,10 +28,9 @@ def stats_command(as_json: bool, db_path: Path | None) -> None:
     click.echo(f"Suggestions   {stats['suggestions']:>10,}  in {stats['suggestion_sets']} set(s)")
     for name, figures in stats["annotators"].items():
         click.echo(
-            f"{name}: {figures['done']} done, {figures['in_progress']} in progress, "
+            f"{shown(name)}: {figures['done']} done, {figures['in_progress']} in progress, "
             f"{figures['annotations']} annotations"
         )
     if stats["labels"]:
-        click.echo(
-            "Annotations by label: " + ", ".join(f"{k} {v}" for k, v in stats["labels"].items())
-        )
+        labels = ", ".join(f"{shown(k)} {v}" for k, v in stats["labels"].items())
+        click.echo("Annotations by label: " + labels)

@@ -29,17 +29,13 @@ from annotator.core.preannotation import DEFAULT_MODEL
 from annotator.core.preannotation.run import pending_count
 from annotator.core.records import Status
 from annotator.core.tokens import regex_tokens
+from annotator.gui import background
 from annotator.gui.article_header import ArticleHeader
 from annotator.gui.article_list import ArticleListModel
 from annotator.gui.article_view import ArticleView
-from annotator.gui.background import (
-    LOADING_TOKENIZER,
-    PREANNOTATING,
-    preannotation_task,
-    tokenizer_task,
-)
 from annotator.gui.cheat_sheet import CheatSheet
 from annotator.gui.label_bar import LabelBar
+from annotator.gui.pending import PendingLabel
 from annotator.gui.session import Session
 from annotator.gui.span_panel import SpanPanel
 from annotator.gui.tasks import TaskIndicator, TaskRunner
@@ -145,7 +141,7 @@ class MainWindow(QMainWindow):
         )
 
     def _build_status_bar(self) -> None:
-        bar = self.statusBar()
+        bar, session = self.statusBar(), self.session
         # Whose work this is, in plain words: several annotators may share a machine.
         self.who = QLabel(f"Annotating as <b>{escape(self.session.annotator)}</b>")
         self.who.setObjectName("annotatorLabel")
@@ -154,7 +150,7 @@ class MainWindow(QMainWindow):
         self.set_label = QLabel()
         self.set_label.setTextFormat(Qt.TextFormat.PlainText)  # model names are data
         self.task_indicator = TaskIndicator(self.tasks)
-        for widget in (self.who, self.done_label, self.set_label):
+        for widget in (self.who, self.done_label, self.set_label, PendingLabel(session.pending)):
             bar.addPermanentWidget(widget)
         bar.addPermanentWidget(self.task_indicator)
         self._progress_changed()
@@ -366,13 +362,13 @@ class MainWindow(QMainWindow):
             if pending == 0:
                 self.statusBar().showMessage(f"Every article has {model}'s suggestions.", 10000)
             return self.load_tokenizer()
-        return self.tasks.start(PREANNOTATING, preannotation_task(model))
+        return self.tasks.start(background.PREANNOTATING, background.preannotation_task(model))
 
     def load_tokenizer(self) -> bool:
         """spaCy's French tokenizer for snapping spans, unless the session has it."""
         if self.session.editor.tokenize is not regex_tokens:
             return False
-        return self.tasks.start(LOADING_TOKENIZER, tokenizer_task)
+        return self.tasks.start(background.LOADING_TOKENIZER, background.tokenizer_task)
 
     def _pending_preannotation(self, model: str = DEFAULT_MODEL) -> int | None:
         """Articles the installed model has not run over; None (said) if it is not installed."""
@@ -424,11 +420,11 @@ class MainWindow(QMainWindow):
             self._evaluation.show()
             self.taskDone.emit(name, result)
             return
-        if name == LOADING_TOKENIZER:
+        if name == background.LOADING_TOKENIZER:
             self.session.set_tokenizer(result)  # type: ignore[arg-type]
             self.taskDone.emit(name, result)
             return
-        if name == PREANNOTATING:
+        if name == background.PREANNOTATING:
             result, tokenize = result  # type: ignore[misc]
             if tokenize is not None:
                 self.session.set_tokenizer(tokenize)
@@ -490,7 +486,11 @@ class MainWindow(QMainWindow):
             self.session.open(store.articles.first())
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.session.pending.retry(patience=2.0):  # actions wait: closes once saved
+            self.session.pending.drained.connect(self.close, Qt.ConnectionType.SingleShotConnection)
+            return event.ignore()
         self.session.watch.stop()
+        self.search_delay.stop()  # a search typed just before closing must not run after it
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("windowState", self.saveState())
         # Never hold the window open for long work: what it committed is kept, a

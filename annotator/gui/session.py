@@ -7,7 +7,9 @@ first) and then announces what changed. Views redraw from the announcement.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -17,9 +19,21 @@ from annotator.core.history import describe
 from annotator.core.records import Event, Status
 from annotator.core.store import Store
 from annotator.core.tokens import Tokenize, regex_tokens
+from annotator.gui.pending import PendingActions, is_busy
 
 # How often the window asks SQLite whether another connection wrote (a cheap pragma).
 WATCH_MS = 250
+
+
+def queued(method: Callable[..., None]) -> Callable[..., None]:
+    """A session command that goes through `Session.pending`: run now if the store is
+    free, else kept with those after it, in order, and run when it is free."""
+
+    @functools.wraps(method)
+    def submit(self: Session, *args: Any, **kwargs: Any) -> None:
+        self.pending.submit(method.__name__, lambda: method(self, *args, **kwargs))
+
+    return submit
 
 
 class Session(QObject):
@@ -37,9 +51,13 @@ class Session(QObject):
         # The other window's action the person was told about: a second Ctrl+Z undoes it.
         self._confirmed: tuple[str, int] | None = None
         self._version = store.data_version()
+        # Every command, in order, through one queue: a busy store (another program
+        # writing) keeps the action and those after it instead of freezing or losing it.
+        self.pending = PendingActions(store, self)
+        self.pending.message.connect(self.message)
         self.watch = QTimer(self)
         self.watch.setInterval(WATCH_MS)
-        self.watch.timeout.connect(self.sync)
+        self.watch.timeout.connect(self._watch)
         self.watch.start()
 
     # -- articles -------------------------------------------------------------
@@ -48,6 +66,7 @@ class Session(QObject):
     def article_id(self) -> str | None:
         return self.editor.document.article.id if self.editor.document else None
 
+    @queued
     def open(self, article_id: str | None) -> None:
         if article_id is None:
             return
@@ -55,6 +74,14 @@ class Session(QObject):
         self.editor.focus = None
         self.editor.open(article_id)
         self.articleOpened.emit()
+
+    def _watch(self) -> None:
+        """The timer's look at the store; a busy moment is skipped, the next tick sees it."""
+        try:
+            self.sync()
+        except Exception as error:
+            if not is_busy(error):
+                raise
 
     def sync(self, force: bool = False) -> bool:
         """Bring the window up to the store if another connection wrote.
@@ -85,6 +112,7 @@ class Session(QObject):
         self.editor.tokenize = tokenize
         self.editor._tokens = None
 
+    @queued
     def next_article(self, step: int = 1) -> None:
         if self.article_id is None:
             return
@@ -94,6 +122,7 @@ class Session(QObject):
             return
         self.open(target)
 
+    @queued
     def done_and_next(self) -> None:
         """Ctrl+Enter: mark done (committed), then open the next article not done."""
         if self.article_id is None:
@@ -108,6 +137,7 @@ class Session(QObject):
         else:
             self.open(target)
 
+    @queued
     def set_status(self, status: Status, comment: str | None = None) -> None:
         if self.article_id is not None:
             self._guard(lambda: self.editor.set_status(status, comment))
@@ -115,22 +145,28 @@ class Session(QObject):
 
     # -- spans ----------------------------------------------------------------
 
+    @queued
     def focus_next(self, step: int = 1) -> None:
         self.edited.emit(self.editor.focus_next(step))
 
+    @queued
     def set_focus(self, key: Key | None) -> None:
         self.edited.emit(self.editor.set_focus(key))
 
+    @queued
     def focus_at(self, position: int) -> None:
         item = self.editor.item_at(position)
         self.set_focus(item.key if item else None)
 
+    @queued
     def accept(self) -> None:
         self._edit(self.editor.accept)
 
+    @queued
     def reject_or_delete(self) -> None:
         self._edit(self.editor.reject_or_delete)
 
+    @queued
     def label(
         self, label: str, selection: tuple[int, int] | None = None, exact: bool = False
     ) -> None:
@@ -141,18 +177,23 @@ class Session(QObject):
         elif not exact:
             self._edit(lambda: self.editor.relabel(label))
 
+    @queued
     def resize(self, edge: str, steps: int, by: str) -> None:
         self._edit(lambda: self.editor.resize(edge, steps, by))  # type: ignore[arg-type]
 
+    @queued
     def set_attrs(self, key: Key, attrs: dict) -> None:
         self._edit(lambda: self.editor.set_attrs(key, attrs))
 
+    @queued
     def accept_all(self) -> None:
         self._edit(self.editor.accept_all)
 
+    @queued
     def undo(self) -> None:
         self._history("Undo", self.store.events.next_undo, self.editor.undo)
 
+    @queued
     def redo(self) -> None:
         self._history("Redo", self.store.events.next_redo, self.editor.redo)
 
@@ -197,8 +238,8 @@ class Session(QObject):
                 f" session ({rows[0].at[11:16]} UTC)."
             )
             return
+        article = self._guard(lambda: act(action))  # a busy store: asked again when free
         self._confirmed = None
-        article = self._guard(lambda: act(action))
         if article is None:
             return
         self.open(article)  # undo follows the change to its article

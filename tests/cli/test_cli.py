@@ -78,7 +78,7 @@ def test_a_broken_database_gets_a_message_not_a_traceback(tmp_path: Path) -> Non
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not a database" * 200)
     result = run("stats", "--db", junk)
-    assert result.returncode == 1
+    assert result.returncode == 2  # could not run (1 is for input refused)
     assert result.stderr.startswith("Error: ") and "Traceback" not in result.stderr
 
 

@@ -36,7 +36,7 @@ def source_chunks(
         # In the reader thread, from a Store of its own. Articles never tokenised are
         # tokenised here first, so the writing thread then only reads the token cache
         # (reading it here too would leave that thread waiting for this one).
-        store = Store.open(path)
+        store = Store.open_for_reading(path)  # the export only reads (a read-only file too)
         try:
             with Tokenizer(processes=os.cpu_count() or 1) as tokenizer:
                 items = sourced_rows(store, source, status=status, progress=progress,

@@ -12,10 +12,11 @@ pipelines see.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import queue
-import secrets
 import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -26,7 +27,14 @@ import numpy as np
 
 from annotator.core.errors import AnnotatorError, Cancelled
 from annotator.core.exporters.base import FormatReport, SourcedArticle, SpanIssue
-from annotator.core.files import atomic_write
+from annotator.core.files import (
+    MARK,
+    atomic_write,
+    clean_leftovers,
+    leftover_prefix,
+    make_folder,
+    umask,
+)
 from annotator.core.progress import CancelCheck
 from annotator.core.records import Span
 from annotator.core.store import Store
@@ -252,31 +260,85 @@ def sentences(nlp: Language, doc: Doc, together: Iterable[tuple[int, int]] = ())
 
 @contextlib.contextmanager
 def staged_directory(out: Path, written: list[Path]) -> Iterator[Path]:
-    """A fresh folder beside `out` to write into; published into `out` on success.
+    """A fresh folder beside `out` to write into; published as `out` on success.
 
-    When `out` does not exist the folder is renamed to it: it appears whole.
-    When it exists, each file is moved into it with an atomic rename (files
-    of an earlier export that this one does not write are left as they are).
-    On error or cancel the folder is removed and `out` is untouched. The
-    published paths are appended to `written`.
+    Publishing is all or nothing: the files of an existing `out` that this
+    export does not write (an earlier export's, the user's) are linked into
+    the staging folder, which then takes `out`'s place by two renames (the
+    old folder moved aside, then removed). On error or cancel the staging
+    folder is removed and `out` is untouched; a process killed between the
+    two renames leaves the old folder under a recognisable name, which the
+    next export to `out` puts back (or removes, if the new one made it).
+    A folder that cannot be renamed (a mount point) gets the files one by
+    one. The published paths are appended to `written`.
     """
+    if out.is_symlink():
+        out = out.resolve()  # publish into the folder the link names, keep the link
     if out.exists() and not out.is_dir():
         raise AnnotatorError(f"{out} is a file: this format writes a folder of files")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.{secrets.token_hex(4)}.partial"
-    staging.mkdir()
+    make_folder(out)
+    try:
+        _recover(out)
+        clean_leftovers(out.parent, out.name)
+        staging = Path(tempfile.mkdtemp(prefix=leftover_prefix(out.name), dir=out.parent))
+        os.chmod(staging, 0o777 & ~umask())  # a folder like any other, not mkdtemp's 0700
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(out)) from error
     try:
         yield staging
         names = sorted(p.name for p in staging.iterdir())
-        try:
-            os.rename(staging, out)  # fails when out exists (or appeared meanwhile)
-        except OSError:
-            out.mkdir(exist_ok=True)
-            for name in names:
-                os.replace(staging / name, out / name)
+        _publish(staging, out, names)
         written.extend(out / name for name in names)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _publish(staging: Path, out: Path, names: list[str]) -> None:
+    """`staging` becomes `out`, keeping the files of `out` it has not written."""
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    for entry in os.scandir(out):
+        if entry.name not in names:
+            _link_tree(Path(entry.path), staging / entry.name)
+    aside = out.parent / f"{leftover_prefix(out.name)}old"
+    try:
+        os.rename(out, aside)
+    except OSError:  # a mount point, a folder we may not move: one file at a time
+        for name in names:
+            os.replace(staging / name, out / name)
+        return
+    try:
+        os.rename(staging, out)
+    except BaseException:
+        os.rename(aside, out)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """`source` (a file, a link or a folder) into `target`, hard-linked where possible."""
+
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst, follow_symlinks=False)
+        except (OSError, NotImplementedError):  # no hard links there: a copy
+            shutil.copy2(src, dst, follow_symlinks=False)
+
+    if source.is_dir() and not source.is_symlink():
+        shutil.copytree(source, target, symlinks=True, copy_function=link)
+    else:
+        link(str(source), str(target))
+
+
+def _recover(out: Path) -> None:
+    """Put back the folder an export killed between its two renames left aside."""
+    start = f".{out.name}{MARK}"
+    for aside in out.parent.glob(f"{glob.escape(start)}*.old"):
+        if out.exists():
+            continue  # the new folder was published: the old one is a leftover
+        with contextlib.suppress(OSError):
+            os.rename(aside, out)
 
 
 def write_bytes(path: Path, data: bytes) -> None:

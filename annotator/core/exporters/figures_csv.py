@@ -72,6 +72,10 @@ def export_figures_csv(
     The file is UTF-8 without a BOM, comma-separated, a header first, fields
     quoted when needed and rows ended by CRLF (RFC 4180; Python's `csv` and
     pandas read it as is). Values are written as numbers: `13000`, `7.1`.
+    A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
+    return (a span's text, a unit, a sentence, a comment) gets a `'` before
+    it, so that a spreadsheet shows it instead of running it as a formula
+    (OWASP's advice against CSV injection); numbers are never changed.
     """
     nlp = french()
     report = FormatReport(files=[out])
@@ -141,7 +145,21 @@ def _number(value: Any) -> Any:
     return "" if value is None else value
 
 
+# A text cell starting with one of these is a formula to a spreadsheet (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defused(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, prefixed with `'` (OWASP's advice).
+
+    Only text: a number written as a number (-5, 7.1) stays a number.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _row(values: tuple[Any, ...]) -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(values)
+    csv.writer(buffer).writerow([defused(v) for v in values])
     return buffer.getvalue().encode("utf-8")

@@ -152,6 +152,8 @@ class Articles:
 
     def save_tokens(self, tokenizer: str, tokens: dict[str, tuple[bytes, bytes | None]]) -> None:
         """Keep each article's token (offsets, ORTH ids), made by `tokenizer`."""
+        if self._store.read_only:
+            return  # a cache: a read-only database is exported without keeping it
         with self._store.transaction():
             self._store.db.conn.executemany(
                 "INSERT OR REPLACE INTO article_tokens (article_id, tokenizer, offsets, orths)"

@@ -22,7 +22,9 @@ from annotator.core.store import connection
 
 
 class Store:
-    def __init__(self, db: Database, path: Path, backup: Path | None = None) -> None:
+    def __init__(
+        self, db: Database, path: Path, backup: Path | None = None, *, read_only: bool = False
+    ) -> None:
         from annotator.core.store.annotations import Annotations
         from annotator.core.store.annotators import Annotators
         from annotator.core.store.articles import Articles
@@ -36,6 +38,7 @@ class Store:
         self.db = db
         self.path = path
         self.backup = backup  # the copy made before a migration, if any
+        self.read_only = read_only  # opened by open_for_reading on a file we may not write
         self.events = Events(self)
         self.articles = Articles(self)
         self.annotators = Annotators(self)
@@ -53,6 +56,26 @@ class Store:
         db = connection.connect(path)
         backup = connection.migrate(db, path)
         return cls(db, path, backup)
+
+    @classmethod
+    def open_for_reading(cls, path: str | Path) -> Store:
+        """Open the database for a command that only reads it (list, stats, export, ...).
+
+        A file we may write to is opened as `open` does (an export keeps the
+        tokens it made). One we may not (its mode, its folder, a read-only
+        disk) is opened read-only, never migrated nor backed up: a file that
+        needs upgrading is refused with a message that says so.
+        """
+        path = Path(path).expanduser()
+        if connection.writable(path):
+            return cls.open(path)
+        db = connection.connect(path, read_only=True)
+        try:
+            connection.check_current(db, path)
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, path, read_only=True)
 
     def close(self) -> None:
         self.db.close()
@@ -85,6 +108,17 @@ class Store:
             self.annotators.rolled_back()
             raise
         conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def patience(self, seconds: float) -> Iterator[None]:
+        """Wait at most `seconds` for another connection's write lock, then raise
+        "database is locked" (the window keeps the action and tries again, see
+        gui/pending.py, rather than freezing for the default 10 s)."""
+        self.db.execute(f"PRAGMA busy_timeout={int(seconds * 1000)}")
+        try:
+            yield
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout={int(connection.BUSY_TIMEOUT * 1000)}")
 
     @contextlib.contextmanager
     def bulk(self) -> Iterator[None]:
