@@ -1,0 +1,30 @@
+"""The fuzzing suite's budget: a hypothesis profile for CI, a longer campaign by hand.
+
+CI runs a few fixed examples a property (`derandomize`: the same ones every
+run) and does not shrink a failure (shrinking costs minutes; the failing input
+is printed whole). ``FUZZ_EXAMPLES=500 nice -n 10 python -m pytest tests/fuzz``
+runs a campaign: random examples, shrunk to a minimal one when they fail. A
+minimal failing example goes to tests/fuzz/corpus/ (its README says how).
+The profile is applied per test (``@FUZZ``), never loaded globally: the rest of
+the suite keeps its own settings.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, Phase, settings
+
+CAMPAIGN = "FUZZ_EXAMPLES" in os.environ
+
+settings.register_profile(
+    "fuzz-ci",
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "5")),
+    deadline=None,  # an example runs the real CLI, store and exports: seconds, not ms
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    derandomize=not CAMPAIGN,
+    phases=tuple(Phase) if CAMPAIGN else (Phase.explicit, Phase.reuse, Phase.generate),
+    report_multiple_bugs=CAMPAIGN,
+    print_blob=True,
+)
+FUZZ = settings(settings.get_profile("fuzz-ci"))

@@ -1,0 +1,76 @@
+"""Hostile files for every importer, through the real `annotator import`.
+
+Whatever the input, the command ends with 0, 1 or 2 and a named error (never a
+traceback), the store passes `assert_store_valid`, running the same import
+again changes nothing, nothing is written outside the database's folder, and
+every export of the result reads back strictly.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.fuzz.checks import (
+    assert_clean_exit,
+    assert_exports_valid,
+    assert_store_valid,
+    assert_written_only_under,
+    export_sources,
+    run,
+    tree,
+)
+from tests.fuzz.conftest import FUZZ
+from tests.fuzz.strategies import FORMATS, Files, cli_format, write_files
+
+MODES = {"annotator": ["--annotator", "fuzz"], "suggestions": ["--as-suggestions"], "plain": []}
+COUNTED = ("articles", "annotations", "suggestions", "suggestion_sets", "article_status")
+
+
+def counts(db: Path) -> dict[str, int]:
+    with closing(sqlite3.connect(db)) as conn:
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED}
+
+
+def check_import(root: Path, fmt: str, files: Files, mode: str, exports: bool = True) -> None:
+    """Everything that must hold after importing `files` as `fmt` in `mode`."""
+    inputs, db = root / "input", root / "corpus.db"
+    write_files(inputs, files)
+    args = ["import", "--db", str(db), "--format", cli_format(fmt), *MODES[mode], str(inputs)]
+    before = tree(root)
+    first = run(args)
+    assert_clean_exit(first, f"import {fmt} ({mode})")
+    assert_written_only_under(before, tree(root), ["corpus.db"])
+    if not db.exists():
+        return
+    assert_store_valid(db)
+    stored = counts(db)
+    again = run(args)
+    assert_clean_exit(again, f"import {fmt} ({mode}), run again")
+    assert counts(db) == stored, "the same import run twice stored more"
+    if exports:
+        source = {"annotator": "fuzz", "suggestions": "suggestions", "plain": "gold"}[mode]
+        if source in export_sources(db):
+            assert_exports_valid(db, root / "exports", sources=[source])
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@FUZZ
+@given(data=st.data(), mode=st.sampled_from(sorted(MODES)))
+def test_any_input_is_imported_whole_or_named(fmt: str, data: st.DataObject, mode: str) -> None:
+    files = data.draw(FORMATS[fmt], label="files")
+    with tempfile.TemporaryDirectory() as tmp:
+        check_import(Path(tmp), fmt, files, mode)
+
+
+def test_a_file_name_that_is_not_utf8_is_named(tmp_path: Path) -> None:
+    """A file name in bytes that are not UTF-8 (a Latin-1 disk) is read or named."""
+    check_import(tmp_path, "txt", {b"caf\xe9.txt": "Le café de Lyon a fermé.".encode()}, "plain")
+    assert os.listdir(os.fsencode(tmp_path / "input")) == [b"caf\xe9.txt"]
