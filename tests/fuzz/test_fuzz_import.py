@@ -61,7 +61,29 @@ def check_import(root: Path, fmt: str, files: Files, mode: str, exports: bool = 
             assert_exports_valid(db, root / "exports", sources=[source])
 
 
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
+# Formats whose CI examples (fixed: the profile derandomizes) fail at b80a3ef, and why.
+# Strict: when the fix lands the test turns red until its line is removed. A campaign
+# (FUZZ_EXAMPLES) runs with --runxfail to see every failure.
+FAILING = {
+    "conll": "#13 case 8: the same import --as-suggestions again duplicates the suggestions",
+    "conllu": "#13 case 8: the same import --as-suggestions again duplicates the suggestions",
+    "doccano": "#13 case 9: a 5,000-digit integer aborts the import with a traceback",
+    "jsonl": "#13 case 9: a 5,000-digit integer aborts the import with a traceback",
+    "label-studio": "#13 case 9: a 5,000-digit integer aborts the import with a traceback",
+    "prodigy": "#13 case 9: JSON nested 100k deep aborts the import with a RecursionError",
+}
+
+
+def formats() -> list:
+    return [
+        pytest.param(f, marks=pytest.mark.xfail(strict=True, reason=FAILING[f]))
+        if f in FAILING
+        else f
+        for f in sorted(FORMATS)
+    ]
+
+
+@pytest.mark.parametrize("fmt", formats())
 @FUZZ
 @given(data=st.data(), mode=st.sampled_from(sorted(MODES)))
 def test_any_input_is_imported_whole_or_named(fmt: str, data: st.DataObject, mode: str) -> None:
@@ -70,6 +92,7 @@ def test_any_input_is_imported_whole_or_named(fmt: str, data: st.DataObject, mod
         check_import(Path(tmp), fmt, files, mode)
 
 
+@pytest.mark.xfail(strict=True, reason="#13 case 9: a file name not in UTF-8: traceback")
 def test_a_file_name_that_is_not_utf8_is_named(tmp_path: Path) -> None:
     """A file name in bytes that are not UTF-8 (a Latin-1 disk) is read or named."""
     check_import(tmp_path, "txt", {b"caf\xe9.txt": "Le café de Lyon a fermé.".encode()}, "plain")

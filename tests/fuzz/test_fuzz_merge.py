@@ -87,6 +87,9 @@ def check_merge(
     assert_exports_valid(ours, root / "exports", EXPORT_FORMATS, sources=sources)
 
 
+@pytest.mark.xfail(
+    strict=True, reason="#13 case 2: a table dropped from the other file: OperationalError traceback"
+)
 @FUZZ
 @given(changes=mutations, source=st.sampled_from(["gold", "alice", "bob", "suggestions"]))
 @example(changes=[["extra_table"]], source="alice")
@@ -102,6 +105,7 @@ def test_an_untampered_merge_passes_every_check(base: tuple[Path, Path], tmp_pat
     check_merge(base, tmp_path, [])
 
 
+@pytest.mark.xfail(strict=True, reason="#13 case 13: a corrupted database file: traceback")
 def test_a_file_that_is_no_database_is_named(tmp_path: Path) -> None:
     ours = tmp_path / "ours.db"
     run(["import", "--db", str(ours), str(tmp_path / "none")])
@@ -120,8 +124,8 @@ def test_a_view_that_never_ends_does_not_hang_merge(
     recursive_view(theirs)
     command = [sys.executable, "-m", "annotator", "merge", "--db", str(ours), str(theirs)]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=20)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=10)
     except subprocess.TimeoutExpired:
-        pytest.fail("merge still running after 20 s")
+        pytest.fail("merge still running after 10 s")
     assert done.returncode in (1, 2), done.stderr
     assert "Traceback" not in done.stderr
