@@ -88,7 +88,7 @@ def check_merge(
 
 
 @pytest.mark.xfail(
-    strict=True, reason="#13 case 2: a table dropped from the other file: OperationalError traceback"
+    strict=True, reason="#13 case 2: a table dropped from the other file: traceback"
 )
 @FUZZ
 @given(changes=mutations, source=st.sampled_from(["gold", "alice", "bob", "suggestions"]))
