@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 import tempfile
 from contextlib import closing
 from pathlib import Path
@@ -97,3 +99,18 @@ def test_a_file_name_that_is_not_utf8_is_named(tmp_path: Path) -> None:
     """A file name in bytes that are not UTF-8 (a Latin-1 disk) is read or named."""
     check_import(tmp_path, "txt", {b"caf\xe9.txt": "Le café de Lyon a fermé.".encode()}, "plain")
     assert os.listdir(os.fsencode(tmp_path / "input")) == [b"caf\xe9.txt"]
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="#13 case 9: one bad line aborts the whole import")
+def test_the_whole_corpus_in_one_real_process(tmp_path: Path) -> None:
+    """End to end, as a user runs it: every corpus input at once, one `annotator` process."""
+    db = tmp_path / "corpus.db"
+    corpus = Path(__file__).parent / "corpus" / "import"
+    command = [sys.executable, "-m", "annotator", "import", "--db", str(db), str(corpus)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert done.returncode == 1, done.stderr  # some input refused, named; the rest stored
+    with closing(sqlite3.connect(db)) as conn:
+        texts = {r[0] for r in conn.execute("SELECT text FROM articles")}
+    assert "Le maire de Lyon a reçu 300 lettres de soutien mardi." in texts

@@ -93,6 +93,7 @@ def check_merge(
 @FUZZ
 @given(changes=mutations, source=st.sampled_from(["gold", "alice", "bob", "suggestions"]))
 @example(changes=[["extra_table"]], source="alice")
+@example(changes=[["drop", "annotations"]], source="alice")  # minimal: case 2
 def test_any_other_database_is_merged_safely_or_refused(
     base: tuple[Path, Path], changes: list, source: str
 ) -> None:
