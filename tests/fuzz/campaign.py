@@ -80,7 +80,7 @@ def main(names: list[str]) -> None:
     for name in names:
         if name == "merge":
             base = base_pair(Path(tempfile.mkdtemp()) / "base")
-            campaign(name, mutations, lambda root, changes: check_merge(base, root, changes))
+            campaign(name, mutations, lambda root, changes, b=base: check_merge(b, root, changes))
         else:
             strategy = st.tuples(FORMATS[name], st.sampled_from(sorted(MODES)))
             campaign(name, strategy, lambda root, c, n=name: check_import(root, n, c[0], c[1]))

@@ -2,9 +2,10 @@
 
 CI runs a few fixed examples a property (`derandomize`: the same ones every
 run) and does not shrink a failure (shrinking costs minutes; the failing input
-is printed whole). ``FUZZ_EXAMPLES=500 nice -n 10 python -m pytest tests/fuzz``
-runs a campaign: random examples, shrunk to a minimal one when they fail. A
-minimal failing example goes to tests/fuzz/corpus/ (its README says how).
+is printed whole). ``FUZZ_EXAMPLES=500 nice -n 10 python -m pytest tests/fuzz
+--runxfail`` runs random examples, shrunk when they fail; ``python -m
+tests.fuzz.campaign`` lists every distinct failure at once. A minimal failing
+example goes to tests/fuzz/corpus/ (its README says how).
 The profile is applied per test (``@FUZZ``), never loaded globally: the rest of
 the suite keeps its own settings.
 """
