@@ -8,6 +8,8 @@ every export of the result reads back strictly.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import sqlite3
 import subprocess
@@ -20,6 +22,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from annotator.core.text import clean_text
 from tests.fuzz.checks import (
     assert_clean_exit,
     assert_exports_valid,
@@ -30,7 +33,7 @@ from tests.fuzz.checks import (
     tree,
 )
 from tests.fuzz.conftest import FUZZ
-from tests.fuzz.strategies import FORMATS, Files, cli_format, write_files
+from tests.fuzz.strategies import FORMATS, Files, cli_format, good, write_files
 
 MODES = {"annotator": ["--annotator", "fuzz"], "suggestions": ["--as-suggestions"], "plain": []}
 COUNTED = ("articles", "annotations", "suggestions", "suggestion_sets", "article_status")
@@ -114,3 +117,32 @@ def test_the_whole_corpus_in_one_real_process(tmp_path: Path) -> None:
     with closing(sqlite3.connect(db)) as conn:
         texts = {r[0] for r in conn.execute("SELECT text FROM articles")}
     assert "Le maire de Lyon a reçu 300 lettres de soutien mardi." in texts
+
+
+@st.composite
+def quoted_text(draw: st.DrawFn) -> str:
+    """A real text with quotes, separators and line breaks put in: what CSV must carry."""
+    text = draw(good)["text"]
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, len(text)))
+        put = draw(st.sampled_from(['"', '""', ",", ";", "\t", "\n", '"non"']))
+        text = text[:at] + put + text[at:]
+    return text
+
+
+@pytest.mark.xfail(strict=True, reason="#13 case 4: doubled quotes in a CSV field cut the text")
+@FUZZ
+@given(texts=st.lists(quoted_text(), min_size=1, max_size=4), delimiter=st.sampled_from(",;\t"))
+def test_every_text_of_a_valid_csv_is_stored_as_written(texts: list[str], delimiter: str) -> None:
+    """RFC 4180, as Python's csv module writes it: each text comes back whole."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(["text", "title"])
+    writer.writerows([text, "Titre"] for text in texts)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        check_import(root, "csv", {b"articles.csv": buffer.getvalue().encode()}, "plain", False)
+        with closing(sqlite3.connect(root / "corpus.db")) as conn:
+            stored = {r[0] for r in conn.execute("SELECT text FROM articles")}
+    missing = [t for t in texts if clean_text(t) not in stored and clean_text(t)]
+    assert not missing, f"not stored as written: {missing}; stored: {stored}"
