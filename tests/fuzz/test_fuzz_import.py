@@ -22,6 +22,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from annotator.core.records import Span
+from annotator.core.store import Store
 from annotator.core.text import clean_text
 from tests.fuzz.checks import (
     assert_clean_exit,
@@ -146,3 +148,23 @@ def test_every_text_of_a_valid_csv_is_stored_as_written(texts: list[str], delimi
             stored = {r[0] for r in conn.execute("SELECT text FROM articles")}
     missing = [t for t in texts if clean_text(t) not in stored and clean_text(t)]
     assert not missing, f"not stored as written: {missing}; stored: {stored}"
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="#13 case 10: accepted at import, then spaCy's E088")
+def test_an_article_longer_than_spacy_takes_is_exported_whole(tmp_path: Path) -> None:
+    """Over spaCy's million characters (its E088): the token formats still export it whole."""
+    line = "Le maire de Lyon a reçu 300 lettres de soutien mardi.\n"
+    text = line * (1_000_000 // len(line) + 200)
+    check_import(tmp_path, "txt", {b"long.txt": text.encode()}, "plain", exports=False)
+    db = tmp_path / "corpus.db"
+    with Store.open(db) as store:
+        (only,) = store.articles.ids()
+        store.annotations.add("ann", only, Span(12, 16, "LOC"))
+    assert_exports_valid(db, tmp_path / "exports", ("conll", "spacy"), sources=["ann"])
+    out = tmp_path / "all.conll"
+    args = ["export", "--db", str(db), "--format", "conll", "--out", str(out), "--source", "ann"]
+    result = run([*args, "--status", "all"])
+    assert_clean_exit(result, "conll export of a long article")
+    rows = out.read_text(encoding="utf-8").split("\n")
+    assert len([r for r in rows if r.startswith("Lyon ")]) == text.count("Lyon")
