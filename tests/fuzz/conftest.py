@@ -5,7 +5,8 @@ run) and does not shrink a failure (shrinking costs minutes; the failing input
 is printed whole). ``FUZZ_EXAMPLES=500 nice -n 10 python -m pytest tests/fuzz
 --runxfail`` runs random examples, shrunk when they fail; ``python -m
 tests.fuzz.campaign`` lists every distinct failure at once. A minimal failing
-example goes to tests/fuzz/corpus/ (its README says how).
+example goes to tests/fuzz/corpus/ (its README says how). Failures of defects
+still open are tolerated by their message (known.py); ``FUZZ_STRICT=1`` shows them.
 The profile is applied per test (``@FUZZ``), never loaded globally: the rest of
 the suite keeps its own settings.
 """
