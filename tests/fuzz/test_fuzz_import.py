@@ -82,7 +82,6 @@ def test_any_input_is_imported_whole_or_named(fmt: str, data: st.DataObject, mod
                 raise
 
 
-@pytest.mark.xfail(strict=True, reason="#13 case 9: a file name not in UTF-8: traceback")
 def test_a_file_name_that_is_not_utf8_is_named(tmp_path: Path) -> None:
     """A file name in bytes that are not UTF-8 (a Latin-1 disk) is read or named."""
     check_import(tmp_path, "txt", {b"caf\xe9.txt": "Le café de Lyon a fermé.".encode()}, "plain")
@@ -90,7 +89,6 @@ def test_a_file_name_that_is_not_utf8_is_named(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="#13 case 9: one bad line aborts the whole import")
 def test_the_whole_corpus_in_one_real_process(tmp_path: Path) -> None:
     """End to end, as a user runs it: every corpus input at once, one `annotator` process."""
     db = tmp_path / "corpus.db"
@@ -137,7 +135,6 @@ def test_every_text_of_a_valid_csv_is_stored_as_written(texts: list[str], delimi
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="#13 case 10: accepted at import, then spaCy's E088")
 def test_an_article_longer_than_spacy_takes_is_exported_whole(tmp_path: Path) -> None:
     """Over spaCy's million characters (its E088): the token formats still export it whole."""
     line = "Le maire de Lyon a reçu 300 lettres de soutien mardi.\n"
