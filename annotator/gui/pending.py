@@ -114,5 +114,5 @@ class PendingLabel(QLabel):
         self.hide()
 
     def _show(self, waiting: int) -> None:
-        self.setText(f"⏳ {waiting} action(s) not saved yet: the store is busy")
+        self.setText(f"{waiting} action(s) not saved yet: the store is busy")
         self.setVisible(waiting > 0)
