@@ -20,6 +20,7 @@ from annotator.core.records import (
     Suggestion,
     label_problem,
 )
+from annotator.core.store.chunked import rows_over
 from annotator.core.store.connection import now
 from annotator.core.store.events import Change, Encoded
 from annotator.core.store.imported_rows import ENCODER, ImportedRows, check_spans, span_rows
@@ -312,19 +313,11 @@ class Annotations:
 
     def _annotated(self, annotator_id: int, article_ids: list[str]) -> set[str]:
         """Which of these articles the annotator has annotations on."""
-        found: set[str] = set()
-        for i in range(0, len(article_ids), 500):
-            part = article_ids[i : i + 500]
-            marks = ", ".join("?" * len(part))
-            found.update(
-                r[0]
-                for r in self._store.db.execute(
-                    f"SELECT DISTINCT article_id FROM annotations WHERE annotator_id = ?"
-                    f" AND article_id IN ({marks})",
-                    [annotator_id, *part],
-                )
-            )
-        return found
+        sql = (
+            "SELECT DISTINCT article_id FROM annotations WHERE annotator_id = ?"
+            " AND article_id IN ({marks})"
+        )
+        return {r[0] for r in rows_over(self._store.db, sql, [annotator_id], article_ids)}
 
     def _last_id(self) -> int:
         """The highest annotation id ever given, deleted ones included (AUTOINCREMENT)."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.core.errors import NotFound, StoreError
 from annotator.core.neardup import SCHEME, signature
 from annotator.core.records import Article, ArticleSummary, Status, snippet
+from annotator.core.store.chunked import rows_over
 from annotator.core.store.connection import now
 from annotator.core.store.events import Change
 from annotator.core.store.schema import insert_rows
@@ -91,18 +92,8 @@ class Articles:
 
     def existing(self, ids: Iterable[str]) -> set[str]:
         """Which of these ids are stored already."""
-        ids = list(ids)
-        found: set[str] = set()
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ", ".join("?" * len(chunk))
-            found.update(
-                r[0]
-                for r in self._store.db.execute(
-                    f"SELECT id FROM articles WHERE id IN ({marks})", chunk
-                )
-            )
-        return found
+        sql = "SELECT id FROM articles WHERE id IN ({marks})"
+        return {r[0] for r in rows_over(self._store.db, sql, [], list(ids))}
 
     def get(self, article_id: str) -> Article:
         row = self._store.db.execute(
@@ -128,17 +119,11 @@ class Articles:
     def tokens(self, ids: Sequence[str], tokenizer: str) -> dict[str, tuple[bytes, bytes | None]]:
         """Cached (offsets, ORTH ids) of these articles' tokens made by `tokenizer`
         (missing articles absent; ORTH ids None where they were never kept)."""
-        found: dict[str, tuple[bytes, bytes | None]] = {}
-        for i in range(0, len(ids), 500):
-            part = list(ids[i : i + 500])
-            marks = ", ".join("?" * len(part))
-            rows = self._store.db.execute(
-                f"SELECT article_id, offsets, orths FROM article_tokens WHERE tokenizer = ?"
-                f" AND article_id IN ({marks})",
-                [tokenizer, *part],
-            )
-            found.update((r[0], (r[1], r[2])) for r in rows)
-        return found
+        sql = (
+            "SELECT article_id, offsets, orths FROM article_tokens WHERE tokenizer = ?"
+            " AND article_id IN ({marks})"
+        )
+        return {r[0]: (r[1], r[2]) for r in rows_over(self._store.db, sql, [tokenizer], ids)}
 
     def tokens_missing(self, ids: Sequence[str], tokenizer: str) -> bool:
         """Whether some of these articles have no cached tokens with ORTH ids."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.records import Span
+from annotator.core.store.chunked import rows_over
 from annotator.core.store.connection import now
 from annotator.core.store.events import Change
 
@@ -84,18 +85,8 @@ class Gold:
 
     def statuses(self, article_ids: Sequence[str]) -> dict[str, str]:
         """{article: gold status} for these articles, those with a status only, in one read."""
-        out: dict[str, str] = {}
-        wanted = list(dict.fromkeys(article_ids))
-        for k in range(0, len(wanted), 500):  # under SQLite's limit of bound parameters
-            part = wanted[k : k + 500]
-            rows = self._store.db.execute(
-                "SELECT article_id, status FROM gold_status WHERE article_id IN ("
-                + ", ".join("?" * len(part))
-                + ")",
-                part,
-            )
-            out.update(dict(rows.fetchall()))
-        return out
+        sql = "SELECT article_id, status FROM gold_status WHERE article_id IN ({marks})"
+        return dict(rows_over(self._store.db, sql, [], list(dict.fromkeys(article_ids))))
 
     def article_ids(self, status: str | None = None) -> list[str]:
         """Articles with gold, in import order (only adjudicated ones when asked)."""

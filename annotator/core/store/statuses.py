@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import NotFound
 from annotator.core.records import ArticleStatus, Status
+from annotator.core.store.chunked import rows_over
 from annotator.core.store.connection import now
 from annotator.core.store.events import Change
 from annotator.core.store.schema import insert_rows
@@ -114,21 +115,20 @@ class Statuses:
     def _states(self, annotator_id: int, article_ids: list[str]) -> dict[str, dict[str, Any]]:
         """`_state` of many articles (those with none absent), read a chunk at a time."""
         found: dict[str, dict[str, Any]] = {}
-        for i in range(0, len(article_ids), 500):
-            part = article_ids[i : i + 500]
-            marks = ", ".join("?" * len(part))
-            for article_id, status, comment, updated_at in self._store.db.execute(
-                "SELECT article_id, status, comment, updated_at FROM article_status"
-                f" WHERE annotator_id = ? AND article_id IN ({marks})",
-                [annotator_id, *part],
-            ):
-                found[article_id] = {
-                    "article_id": article_id,
-                    "annotator_id": annotator_id,
-                    "status": status,
-                    "comment": comment,
-                    "updated_at": updated_at,
-                }
+        sql = (
+            "SELECT article_id, status, comment, updated_at FROM article_status"
+            " WHERE annotator_id = ? AND article_id IN ({marks})"
+        )
+        for article_id, status, comment, updated_at in rows_over(
+            self._store.db, sql, [annotator_id], article_ids
+        ):
+            found[article_id] = {
+                "article_id": article_id,
+                "annotator_id": annotator_id,
+                "status": status,
+                "comment": comment,
+                "updated_at": updated_at,
+            }
         return found
 
     def _write_states(self, states: list[dict[str, Any]]) -> None:

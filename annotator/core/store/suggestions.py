@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from annotator.core.records import Span, Suggestion, SuggestionSet
+from annotator.core.store.chunked import rows_over
 from annotator.core.store.connection import now
 from annotator.core.store.events import Change
 
@@ -114,19 +115,11 @@ class Suggestions:
 
     def _run_over(self, set_id: int, ids: Sequence[str]) -> set[str]:
         """Which of these articles the set has run over."""
-        found: set[str] = set()
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ", ".join("?" * len(chunk))
-            found.update(
-                r[0]
-                for r in self._store.db.execute(
-                    f"SELECT article_id FROM suggested_articles WHERE set_id = ?"
-                    f" AND article_id IN ({marks})",
-                    [set_id, *chunk],
-                )
-            )
-        return found
+        sql = (
+            "SELECT article_id FROM suggested_articles WHERE set_id = ?"
+            " AND article_id IN ({marks})"
+        )
+        return {r[0] for r in rows_over(self._store.db, sql, [set_id], ids)}
 
     def newest_set(self, article_id: str) -> SuggestionSet | None:
         row = self._store.db.execute(
