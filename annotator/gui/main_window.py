@@ -293,13 +293,14 @@ class MainWindow(QMainWindow):
         from annotator.core.adjudication import default_annotators
         from annotator.gui.review_window import ReviewWindow
 
-        names = annotators or default_annotators(self.session.store)
+        session = self.session
+        names = annotators or default_annotators(session.store)
         if len(names) < 2:
             QMessageBox.information(
                 self, "Review", "Review needs two annotators who have marked articles done."
             )
             return None
-        window = ReviewWindow(self.session.store, self.session.annotator, names)
+        window = ReviewWindow(session.store, session.annotator, names, session.pending)
         if article_id:
             window.open(article_id)
         window.show()
@@ -493,8 +494,7 @@ class MainWindow(QMainWindow):
         self.search_delay.stop()  # a search typed just before closing must not run after it
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("windowState", self.saveState())
-        # Never hold the window open for long work: what it committed is kept, a
-        # pre-annotation resumes next time, a task still loading spaCy ends alone.
+        # Long work never holds it open: a pre-annotation resumes, spaCy loading ends alone.
         self._closing = True
         self.tasks.stop(CLOSE_WAIT_MS)
         super().closeEvent(event)

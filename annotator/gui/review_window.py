@@ -20,6 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import (
+    QCloseEvent,
     QColor,
     QFont,
     QKeyEvent,
@@ -51,6 +52,7 @@ from annotator.core.store import Store
 from annotator.gui.colors import label_color
 from annotator.gui.highlighter import SpanHighlighter
 from annotator.gui.offsets import Utf16Map
+from annotator.gui.pending import PendingActions, PendingLabel
 
 SUPPORT_COLORS = {"all": "#2E7D32", "some": "#EF6C00", "one": "#C62828"}
 # The span table: who said it comes right after the label, so it is seen without scrolling.
@@ -118,13 +120,30 @@ class ReviewView(QPlainTextEdit):
         painter.end()
 
 
+# The keys `ReviewWindow._key` acts on (besides 1, 2, ...: an annotator's version).
+REVIEW_KEYS = frozenset(
+    {"Tab", "Shift+Tab", "Backtab", "Shift+Backtab", "Return", "Enter", "Del", "Delete"}
+    | {"Ctrl+Return", "Ctrl+Enter", "Ctrl+Z", "PgDown", "PgUp"}
+)
+
+
 class ReviewWindow(QMainWindow):
-    def __init__(self, store: Store, adjudicator: str, annotators: list[str]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        adjudicator: str,
+        annotators: list[str],
+        pending: PendingActions | None = None,
+    ) -> None:
         super().__init__()
         self.setObjectName("reviewWindow")
         self.setWindowTitle(f"Review — {adjudicator} adjudicating {', '.join(annotators)}")
         self.store = store
         self.editor = ReviewEditor(store, adjudicator, annotators)
+        # Decisions meeting a store another program holds wait in order, never freeze
+        # the window (gui/pending.py); the main window's queue when opened from it.
+        self.pending = pending if pending is not None else PendingActions(store, self)
+        self.pending.message.connect(self._say)
         self.view = ReviewView(self.editor)
         self.view.keyed.connect(self.key)
         # The legend above the text, so the status line has its whole width for the focus.
@@ -160,6 +179,7 @@ class ReviewWindow(QMainWindow):
         self.focus_line.setTextFormat(Qt.TextFormat.PlainText)  # span text and names are data
         self.focus_line.setObjectName("reviewFocus")
         self.statusBar().addWidget(self.focus_line, 1)
+        self.statusBar().addPermanentWidget(PendingLabel(self.pending))
         self.ids = finished_by_all(store, annotators)
         # Titles never change; statuses do, and are read again after every action.
         self._titles = [store.articles.get(i).display_title for i in self.ids]
@@ -281,6 +301,22 @@ class ReviewWindow(QMainWindow):
         return line
 
     def key(self, keys: str) -> None:
+        """A key of the review, done now, or in order once the store is free."""
+        version = keys.isdigit() and 1 <= int(keys) <= len(self.editor.annotators)
+        if keys in REVIEW_KEYS or version:
+            self.pending.submit(f"review {keys}", lambda: self._key(keys))
+
+    def _say(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.pending.retry(patience=2.0):
+            super().closeEvent(event)
+            return
+        event.ignore()  # decisions wait for the store: closes once they are saved
+        self.pending.drained.connect(self.close, Qt.ConnectionType.SingleShotConnection)
+
+    def _key(self, keys: str) -> None:
         editor = self.editor
         if keys == "Tab":
             editor.focus_next(1)

@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt
 
 from annotator.gui.main_window import MainWindow
 from tests.gui.conftest import committed
+from tests.gui.test_review_focus import review as review  # the lead's window: a fixture
 
 SHIFT, CTRL = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
 
@@ -101,3 +102,24 @@ def test_a_window_closed_while_actions_wait_saves_them_first(  # type: ignore[no
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
     assert len(session.pending) == 0
     assert len(annotation_rows(db, article)) > 10
+
+
+def test_the_review_keeps_the_leads_decisions_on_a_busy_store(  # type: ignore[no-untyped-def]
+    qtbot, review
+) -> None:
+    """The lead's review window too: a take and a finish wait in order, never lost."""
+    db, first = review.store.path, review.ids[0]
+    gold = "SELECT count(*) FROM gold_spans WHERE article_id = ?"
+    with another_writer(db):
+        started = time.monotonic()
+        qtbot.keyClick(review.view, Qt.Key.Key_Return)  # take the focused candidate
+        qtbot.keyClick(review.view, Qt.Key.Key_Return, CTRL)  # finished, next article
+        assert time.monotonic() - started < 1.5  # no 10 s freeze
+        assert len(review.pending) == 2 and committed(db, gold, (first,)) == [(0,)]
+        assert "Store busy" in review.statusBar().currentMessage()
+        assert review.articles.currentRow() == 0  # not moved on: nothing shown done
+
+    qtbot.waitUntil(lambda: len(review.pending) == 0, timeout=5000)
+    assert committed(db, gold, (first,)) == [(1,)]  # exactly once
+    assert review.store.gold.status(first) == "adjudicated"
+    assert review.articles.currentRow() == 1
