@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from annotator.cli import terminal
 from annotator.cli.failures import machine_failure
 from annotator.core.errors import AnnotatorError
 from annotator.core.paths import DB_ENV, default_db_path
@@ -65,12 +66,12 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except AnnotatorError as error:
-            raise CouldNotRun(str(error)) from None
+            raise CouldNotRun(terminal.shown(str(error))) from None
         except (OSError, sqlite3.DatabaseError) as error:
             message = machine_failure(error, _database(kwargs.get("db_path")))
             if message is None:
                 raise
-            raise CouldNotRun(message) from None
+            raise CouldNotRun(terminal.shown(message)) from None
 
     return wrapper
 
@@ -109,7 +110,7 @@ class ProgressBar:
     """
 
     def __init__(self, label: str) -> None:
-        self._label = label
+        self._label = terminal.shown(label)  # it may name a file: data
         self._bar: Any = None
         self._done = 0
 

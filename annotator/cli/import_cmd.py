@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from annotator.cli import terminal
 from annotator.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_REJECTED,
@@ -101,7 +102,9 @@ def import_command(
 
 
 def _print_report(report: ImportReport, db: Path, seconds: float, verbose: bool) -> None:
-    echo = click.echo
+    def echo(line: str, err: bool = False) -> None:
+        click.echo(terminal.shown(line), err=err)  # file names and labels are data
+
     echo(
         f"Imported {len(report.added)} new article(s) from {report.files} file(s) "
         f"into {db} in {seconds:.1f} s."

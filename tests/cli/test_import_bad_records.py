@@ -173,3 +173,23 @@ def test_a_label_holding_an_escape_code_never_reaches_the_terminal(tmp_path: Pat
     assert "\x1b" not in result.output
     assert before in stored_texts(db) and after in stored_texts(db)
     assert integrity_ok(db)
+
+
+def test_a_file_name_holding_escape_codes_never_reaches_the_terminal(tmp_path: Path) -> None:
+    """The name is data too: in the rejection, in the duplicates listed, in every line."""
+    first, second = french_texts(2)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "\x1b[31mRED\x1b]0;title\x07\u202e.jsonl").write_text(
+        '{"text": NaN}\n' + json.dumps({"text": first}) + "\n", encoding="utf-8"
+    )
+    (folder / "\x1b[2Jclear.txt").write_text(second, encoding="utf-8")
+    db = tmp_path / "db.db"
+    for _ in range(2):  # the second run lists every file's records as duplicates
+        result = run_import(db, "-v", folder)
+        assert result.exit_code == 1, result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output
+        assert "\u202e" not in result.output
+        assert "\\x1b[31mRED\\x1b]0;title\\x07\\u202e.jsonl:1" in result.output
+    assert "\\x1b[2Jclear.txt = article" in result.output
+    assert len(stored_texts(db)) == 2
