@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -134,3 +137,28 @@ def test_a_first_schema_database_is_upgraded_with_its_data(db_path: Path, corpus
         import_paths(store, [corpus_dir])  # the stale signature is recomputed first
         schemes = store.db.execute("SELECT DISTINCT scheme FROM article_minhash").fetchall()
         assert schemes == [(2,)]
+
+
+def test_commands_opening_a_new_file_at_once_migrate_it_once(tmp_path: Path) -> None:
+    """Two imports started together on a new database both migrated it, and one failed
+    ("duplicate column name"): the migrations are decided under the write lock."""
+    path = tmp_path / "new.db"
+    opener = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from annotator.core.store import Store\n"
+        "start = float(sys.argv[2])\n"
+        "while time.time() < start: pass\n"  # all processes open at the same instant
+        "Store.open(Path(sys.argv[1])).close()\n"
+    )
+    start = str(time.time() + 3.0)
+    processes = [
+        subprocess.Popen([sys.executable, "-c", opener, str(path), start], stderr=subprocess.PIPE)
+        for _ in range(6)
+    ]
+    errors = [p.communicate(timeout=60)[1].decode() for p in processes]
+    assert [p.returncode for p in processes] == [0] * 6, "\n".join(errors)
+    with Store.open(path) as store:
+        applied = [m.name for m in MIGRATIONS.applied(store.db)]
+    assert sorted(applied) == sorted({m.name for m in MIGRATIONS._migrations})
+    assert len(applied) == len(set(applied))

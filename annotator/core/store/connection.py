@@ -109,13 +109,20 @@ def migrate(db: Database, path: Path) -> Path | None:
     known, applied = _migrations(db, path)
     if applied == known:
         return None
-    if not applied and not db.table_names():
-        MIGRATIONS.apply(db)
-        return None
-    if not applied:
+    if not applied and db.table_names():
         raise StoreError(f"{path} is an SQLite file but not an Annotator database")
-    backup = backup_file(db, path, reason="before-migration")
-    MIGRATIONS.apply(db)
+    backup = backup_file(db, path, reason="before-migration") if applied else None
+    # Decided again under the write lock: two commands opening a new (or old) file
+    # at once would otherwise both apply the same migration, and one would fail.
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if _migrations(db, path)[1] != known:
+            MIGRATIONS.apply(db)
+        db.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
     return backup
 
 
