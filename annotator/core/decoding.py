@@ -9,6 +9,7 @@ a broken byte is rejected with its line, rather than read as mojibake.
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
@@ -25,6 +26,9 @@ _BOMS = (
 _LEGACY = ["cp1252", "iso8859_15", "latin_1"]
 # Control characters no text file has; many of them mean a binary file.
 _CONTROL = bytes(set(range(32)) - {9, 10, 12, 13})
+# Latin-1 reads bytes 0x80-0x9F as C1 controls, which no text holds (imports refuse
+# them): such bytes are CP1252's (…, €, œ, curly quotes), read as CP1252 below.
+_C1 = re.compile("[\x80-\x9f]")
 
 
 def decode(data: bytes, where: str) -> tuple[str, str]:
@@ -47,7 +51,7 @@ def decode(data: bytes, where: str) -> tuple[str, str]:
                 f"({data[error.start : error.start + 1]!r}) in an otherwise UTF-8 file",
             ) from None
     best = from_bytes(data, cp_isolation=_LEGACY).best()
-    if best is not None:
+    if best is not None and not (best.encoding != "cp1252" and _C1.search(str(best))):
         return str(best), best.encoding
     # The detector abstains on short texts; CP1252 is what such a file most
     # likely is, and a strict decode still rejects its five undefined bytes.

@@ -29,6 +29,10 @@ HOSTILE_LINES = [
     ("an overflowing float", '{"text": "Un texte.", "score": 1e999}', "too large"),
     ("a NUL in the text", '{"text": "Un\\u0000 texte."}', "control character U+0000"),
     ("an escape code in the text", '{"text": "Un \\u001b[31mtexte."}', "control character"),
+    # #13, case F10: DEL and the C1 controls (a CSI, a NEL) are control characters too
+    ("a DEL in the text", '{"text": "Un\\u007f texte."}', "control character U+007F"),
+    ("a C1 CSI in the text", '{"text": "Un \\u009b31mtexte."}', "control character U+009B"),
+    ("a NEL in the text", '{"text": "Un\\u0085texte."}', "control character U+0085"),
 ]
 
 
