@@ -177,3 +177,20 @@ def test_a_label_holding_an_escape_code_never_reaches_the_terminal(tmp_path: Pat
     assert "\x1b" not in result.output
     assert before in stored_texts(db) and after in stored_texts(db)
     assert integrity_ok(db)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "doccano", "prodigy"])
+@pytest.mark.parametrize("meta", [["une", "liste"], "un texte", 3])
+def test_a_meta_that_is_no_object_is_named_not_dropped(
+    tmp_path: Path, fmt: str, meta: object
+) -> None:
+    """#13: a "meta" list or string was replaced by {} in silence; the record is refused."""
+    before, bad, after = french_texts(3)
+    path = tmp_path / "lot.jsonl"
+    lines = [{"text": before, "meta": {"a": 1}}, {"text": bad, "meta": meta}, {"text": after}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    db = tmp_path / "db.db"
+    result = run_import(db, "--format", fmt, path)
+    assert result.exit_code == 1, result.output
+    assert 'lot.jsonl:2: "meta" must be a JSON object' in result.output
+    assert stored_texts(db) == [before, after]

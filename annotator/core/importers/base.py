@@ -128,6 +128,22 @@ def record_text(
     return text_problem(text, where) or text
 
 
+def record_meta(
+    record: dict[str, Any], where: str, what: str = "record"
+) -> dict[str, Any] | InputError:
+    """A copy of the record's `meta` object (none: empty), or why it is refused.
+
+    A `meta` that is no object would otherwise be dropped in silence.
+    """
+    given = record.get("meta")
+    if given is None:
+        return {}
+    if not isinstance(given, dict):
+        kind = type(given).__name__
+        return InputError(where, f'"meta" must be a JSON object, not {kind}; {what} not stored')
+    return dict(given)
+
+
 def shown(path: Path | str) -> str:
     """A file name as text that prints and stores: bytes that are not UTF-8 as ``\\xNN``.
 
