@@ -39,7 +39,7 @@ def decode(data: bytes, where: str) -> tuple[str, str]:
         if data.startswith(bom):
             return _strict(data, encoding, where), encoding
     if _looks_binary(data):
-        raise InputError(where, "binary file, not text")
+        raise InputError(where, f"binary file, not text (a control byte on line {_first(data)})")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as error:
@@ -79,6 +79,13 @@ def _looks_binary(data: bytes) -> bool:
         return True
     controls = sum(1 for byte in sample if byte in _CONTROL)
     return controls > len(sample) * 0.01
+
+
+def _first(data: bytes) -> int:
+    """The line of the first NUL or control byte of the sample `_looks_binary` read."""
+    sample = data[:8192]
+    at = min(i for i, byte in enumerate(sample) if byte in _CONTROL)  # NUL is among them
+    return sample.count(b"\n", 0, at) + 1
 
 
 def _has_utf8_sequences(data: bytes) -> bool:

@@ -124,3 +124,15 @@ def test_a_small_limit_is_said_in_characters(tmp_path: Path) -> None:
     result = _import(tmp_path / "db.db", path, "--max-chars", "100")
     assert result.returncode == 1, result.stderr
     assert f"{len(text):,} characters (the limit is 100;" in result.stderr, result.stderr
+
+
+def test_a_binary_text_file_is_refused_whole_naming_the_line_of_its_first_control_byte(
+    tmp_path: Path,
+) -> None:
+    """#13, case F11: a .txt is one article, refused whole, but the line is named."""
+    one, two = french_texts(2)
+    path = tmp_path / "article.txt"
+    path.write_bytes(f"{one}\n{two}\n".encode() + b"fin\x00de\x00page\n")
+    result = _import(tmp_path / "db.db", path)
+    assert result.returncode == 1, result.stderr
+    assert f"{path}: binary file, not text (a control byte on line 3)" in result.stderr
