@@ -9,6 +9,7 @@ a broken byte is rejected with its line, rather than read as mojibake.
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
@@ -25,6 +26,9 @@ _BOMS = (
 _LEGACY = ["cp1252", "iso8859_15", "latin_1"]
 # Control characters no text file has; many of them mean a binary file.
 _CONTROL = bytes(set(range(32)) - {9, 10, 12, 13})
+# Latin-1 reads bytes 0x80-0x9F as C1 controls, which no text holds (imports refuse
+# them): such bytes are CP1252's (…, €, œ, curly quotes), read as CP1252 below.
+_C1 = re.compile("[\x80-\x9f]")
 
 
 def decode(data: bytes, where: str) -> tuple[str, str]:
@@ -35,7 +39,7 @@ def decode(data: bytes, where: str) -> tuple[str, str]:
         if data.startswith(bom):
             return _strict(data, encoding, where), encoding
     if _looks_binary(data):
-        raise InputError(where, "binary file, not text")
+        raise InputError(where, f"binary file, not text (a control byte on line {_first(data)})")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as error:
@@ -47,7 +51,7 @@ def decode(data: bytes, where: str) -> tuple[str, str]:
                 f"({data[error.start : error.start + 1]!r}) in an otherwise UTF-8 file",
             ) from None
     best = from_bytes(data, cp_isolation=_LEGACY).best()
-    if best is not None:
+    if best is not None and not (best.encoding != "cp1252" and _C1.search(str(best))):
         return str(best), best.encoding
     # The detector abstains on short texts; CP1252 is what such a file most
     # likely is, and a strict decode still rejects its five undefined bytes.
@@ -75,6 +79,13 @@ def _looks_binary(data: bytes) -> bool:
         return True
     controls = sum(1 for byte in sample if byte in _CONTROL)
     return controls > len(sample) * 0.01
+
+
+def _first(data: bytes) -> int:
+    """The line of the first NUL or control byte of the sample `_looks_binary` read."""
+    sample = data[:8192]
+    at = min(i for i, byte in enumerate(sample) if byte in _CONTROL)  # NUL is among them
+    return sample.count(b"\n", 0, at) + 1
 
 
 def _has_utf8_sequences(data: bytes) -> bool:

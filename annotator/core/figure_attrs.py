@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
+import unicodedata
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,9 @@ QUALIFIERS: tuple[str, ...] = (
 )
 _NUMBERS = ("value", "value_max")
 KEYS = frozenset({*_NUMBERS, "qualifier", "unit", HAND_EDITED})
+# A unit or a number as written is a few words ("millions d'euros", "1,5 milliard"):
+# longer is no attribute but a file's content, which every export would carry.
+MAX_WRITTEN = 100
 
 
 @functools.cache
@@ -145,7 +149,7 @@ def check(label: str, attrs: Mapping[str, Any]) -> dict[str, Any]:
     if _given(qualifier):
         if qualifier not in QUALIFIERS:
             raise InvalidSpan(
-                f"The qualifier must be one of {', '.join(QUALIFIERS)}, not {qualifier!r}."
+                f"The qualifier must be one of {', '.join(QUALIFIERS)}, not {_short(qualifier)}."
             )
         checked["qualifier"] = qualifier
     if "value_max" in checked:
@@ -157,8 +161,8 @@ def check(label: str, attrs: Mapping[str, Any]) -> dict[str, Any]:
             )
     unit = attrs.get("unit")
     if _given(unit):
-        if not isinstance(unit, str):
-            raise InvalidSpan(f"The unit is a word as written, not {unit!r}.")
+        if not isinstance(unit, str) or not _written(unit):
+            raise InvalidSpan(f"The unit is a word as written, not {_short(unit)}.")
         checked["unit"] = unit.strip()
     if attrs.get(HAND_EDITED) not in (None, True, False):
         raise InvalidSpan(f"{HAND_EDITED} is true or false, not {attrs[HAND_EDITED]!r}.")
@@ -171,12 +175,29 @@ def _given(value: Any) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
+def _written(value: str) -> bool:
+    """Whether a string is a few words as written: not too long, no control character."""
+    return len(value) <= MAX_WRITTEN and not any(
+        unicodedata.category(c) == "Cc" for c in value
+    )
+
+
+def _short(value: Any) -> str:
+    """A value as a message shows it: escaped (repr), and cut when long."""
+    shown = repr(value)
+    return shown if len(shown) <= 60 else f"{shown[:50]}... ({len(shown)} characters)"
+
+
 def _number(key: str, value: Any) -> Value:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise InvalidSpan(f"{key} must be a number, not {value!r}.")
+        raise InvalidSpan(f"{key} must be a number, not {_short(value)}.")
+    if isinstance(value, str) and not _written(value):
+        raise InvalidSpan(f"{key} must be a number as written, not {_short(value)}.")
     number = parse_value(value) if isinstance(value, str) else value
     if number is None or not math.isfinite(number):
-        raise InvalidSpan(f"{key} must be a number (13 346, 7,1, 1,5 milliard), not {value!r}.")
+        raise InvalidSpan(
+            f"{key} must be a number (13 346, 7,1, 1,5 milliard), not {_short(value)}."
+        )
     return _tidy(number)
 
 

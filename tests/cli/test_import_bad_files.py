@@ -30,7 +30,7 @@ def _as_a_user() -> None:
             raise OSError(ctypes.get_errno(), "cannot drop a capability")
 
 
-def _import(db: Path, *paths: Path) -> subprocess.CompletedProcess[str]:
+def _import(db: Path, *paths: Path | str) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [sys.executable, "-m", "annotator", "import", *map(str, paths), "--db", str(db)],
         capture_output=True,
@@ -74,3 +74,65 @@ def test_an_unreadable_subfolder_is_named_and_the_others_read(tmp_path: Path) ->
     assert f"{folder / 'b'}: cannot read: Permission denied" in result.stderr
     assert stored_texts(db) == [one]
     assert integrity_ok(db)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX's")
+def test_a_fifo_in_a_folder_is_skipped_and_listed_not_opened(tmp_path: Path) -> None:
+    """#13, case F12: in a folder it is skipped like a file of another type (exit 0)."""
+    (text,) = french_texts(1)
+    folder = tmp_path / "lot"
+    folder.mkdir()
+    os.mkfifo(folder / "flux.txt")
+    (folder / "article.txt").write_text(text, encoding="utf-8")
+    db = tmp_path / "db.db"
+    result = _import(db, folder, "-v")
+    assert result.returncode == 0, result.stderr
+    assert f"{folder / 'flux.txt'} (a FIFO: not opened)" in result.stdout + result.stderr
+    assert stored_texts(db) == [text]
+
+
+def test_a_link_in_a_folder_is_skipped_and_a_link_named_is_read(tmp_path: Path) -> None:
+    """#13, symlinks: `passwd.txt -> /etc/passwd` in a folder does not import /etc/passwd."""
+    outside, inside = french_texts(2)
+    secret = tmp_path / "ailleurs.txt"
+    secret.write_text(outside, encoding="utf-8")
+    elsewhere = tmp_path / "dossier"
+    elsewhere.mkdir()
+    (elsewhere / "autre.txt").write_text(outside, encoding="utf-8")
+    folder = tmp_path / "lot"
+    folder.mkdir()
+    (folder / "article.txt").write_text(inside, encoding="utf-8")
+    (folder / "passwd.txt").symlink_to(secret)
+    (folder / "dossier").symlink_to(elsewhere, target_is_directory=True)
+    db = tmp_path / "db.db"
+    result = _import(db, folder, "-v")
+    assert result.returncode == 0, result.stderr
+    shown = result.stdout + result.stderr
+    assert f"{folder / 'passwd.txt'} (a link: not followed)" in shown
+    assert f"{folder / 'dossier'} (a link: not followed)" in shown
+    assert stored_texts(db) == [inside]
+    named = _import(db, folder / "passwd.txt")  # named on purpose: followed
+    assert named.returncode == 0, named.stderr
+    assert sorted(stored_texts(db)) == sorted([inside, outside])
+
+
+def test_a_small_limit_is_said_in_characters(tmp_path: Path) -> None:
+    """#13, cosmetic: not "0.0 million characters (the limit is 0.0 million)"."""
+    (text,) = french_texts(1)
+    path = tmp_path / "long.txt"
+    path.write_text(text, encoding="utf-8")
+    result = _import(tmp_path / "db.db", path, "--max-chars", "100")
+    assert result.returncode == 1, result.stderr
+    assert f"{len(text):,} characters (the limit is 100;" in result.stderr, result.stderr
+
+
+def test_a_binary_text_file_is_refused_whole_naming_the_line_of_its_first_control_byte(
+    tmp_path: Path,
+) -> None:
+    """#13, case F11: a .txt is one article, refused whole, but the line is named."""
+    one, two = french_texts(2)
+    path = tmp_path / "article.txt"
+    path.write_bytes(f"{one}\n{two}\n".encode() + b"fin\x00de\x00page\n")
+    result = _import(tmp_path / "db.db", path)
+    assert result.returncode == 1, result.stderr
+    assert f"{path}: binary file, not text (a control byte on line 3)" in result.stderr

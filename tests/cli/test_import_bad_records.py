@@ -29,6 +29,10 @@ HOSTILE_LINES = [
     ("an overflowing float", '{"text": "Un texte.", "score": 1e999}', "too large"),
     ("a NUL in the text", '{"text": "Un\\u0000 texte."}', "control character U+0000"),
     ("an escape code in the text", '{"text": "Un \\u001b[31mtexte."}', "control character"),
+    # #13, case F10: DEL and the C1 controls (a CSI, a NEL) are control characters too
+    ("a DEL in the text", '{"text": "Un\\u007f texte."}', "control character U+007F"),
+    ("a C1 CSI in the text", '{"text": "Un \\u009b31mtexte."}', "control character U+009B"),
+    ("a NEL in the text", '{"text": "Un\\u0085texte."}', "control character U+0085"),
 ]
 
 
@@ -193,3 +197,20 @@ def test_a_file_name_holding_escape_codes_never_reaches_the_terminal(tmp_path: P
         assert "\\x1b[31mRED\\x1b]0;title\\x07\\u202e.jsonl:1" in result.output
     assert "\\x1b[2Jclear.txt = article" in result.output
     assert len(stored_texts(db)) == 2
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "doccano", "prodigy"])
+@pytest.mark.parametrize("meta", [["une", "liste"], "un texte", 3])
+def test_a_meta_that_is_no_object_is_named_not_dropped(
+    tmp_path: Path, fmt: str, meta: object
+) -> None:
+    """#13: a "meta" list or string was replaced by {} in silence; the record is refused."""
+    before, bad, after = french_texts(3)
+    path = tmp_path / "lot.jsonl"
+    lines = [{"text": before, "meta": {"a": 1}}, {"text": bad, "meta": meta}, {"text": after}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    db = tmp_path / "db.db"
+    result = run_import(db, "--format", fmt, path)
+    assert result.exit_code == 1, result.output
+    assert 'lot.jsonl:2: "meta" must be a JSON object' in result.output
+    assert stored_texts(db) == [before, after]

@@ -114,3 +114,21 @@ def test_a_header_with_undecodable_bytes_is_named_and_nothing_half_stored(tmp_pa
     assert "header.csv:1: undecodable bytes in the header" in result.output
     assert stored_texts(db) == []
     assert integrity_ok(db)
+
+
+def test_a_control_byte_in_one_row_costs_that_row_only(tmp_path: Path) -> None:
+    """#13, case F11: not "binary file, not text" for the whole file."""
+    first, second, third = french_texts(3)
+    rows = [
+        f'Un,"{first[:40]}\x1b[31m{first[40:]}"\n',  # line 2: an escape code
+        f'Deux,"{second}"\n',
+        f'Trois,"{third[:10]}\x00{third[10:]}"\n',  # line 4: a NUL
+        "Quatre,Une ligne de texte ordinaire.\n",
+    ]
+    db = tmp_path / "db.db"
+    result = run_import(db, _csv(tmp_path / "controls.csv", rows))
+    assert result.exit_code == 1, result.output
+    assert "controls.csv:2: control character U+001B" in result.output
+    assert "controls.csv:4: control character U+0000" in result.output
+    assert stored_texts(db) == [second, "Une ligne de texte ordinaire."]
+    assert integrity_ok(db)

@@ -241,3 +241,102 @@ def test_spans_are_never_put_on_another_text_stored_under_their_id(
     assert stored_spans(store) == {}  # before: "Marie Curie" stored as the PER "Jean Dupont"
     (problem,) = report.problems
     assert problem.where == f"{path}:1" and "stored with another text" in problem.message
+
+
+# #13, case F4: FIGURE attributes follow the one rule of the window and merge ---------------
+
+
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        {"value": "x", "qualifier": "\u001b[31m", "unit": "<img src=x>"},
+        {"value": 3, "unit": "euros " * 20_000},
+        {"value": 3, "unit": "euros\u001b[2J"},
+    ],
+)
+def test_figure_attributes_merge_would_refuse_refuse_the_article(
+    tmp_path: Path, store: Store, attrs: dict
+) -> None:
+    text = "Le budget atteint 3 millions d'euros cette année à Lyon."
+    figure = {**span(text, "3 millions d'euros", "FIGURE"), "attrs": attrs}
+    record = {"text": text, "spans": [span(text, "Lyon", "LOC"), figure]}
+    report = import_paths(store, [jsonl(tmp_path / "f.jsonl", record)], annotator="alice")
+    assert report.added == [] and stored_spans(store) == {} and status_of(store, "alice") == {}
+    (problem,) = report.problems
+    assert "FIGURE" in problem.message and problem.message.endswith("article not stored")
+    assert len(problem.message) < 300 and "\x1b" not in problem.message
+
+
+def test_good_figure_attributes_and_other_labels_attributes_are_stored(
+    tmp_path: Path, store: Store
+) -> None:
+    text = "Le budget atteint 3 millions d'euros cette année à Lyon."
+    figure = span(text, "3 millions d'euros", "FIGURE")
+    figure["attrs"] = {"value": 3000000, "qualifier": "exact", "unit": "euros"}
+    place = {**span(text, "Lyon", "LOC"), "attrs": {"any": ["json", 1]}}
+    report = import_paths(
+        store, [jsonl(tmp_path / "f.jsonl", {"text": text, "spans": [figure, place]})],
+        annotator="alice",
+    )
+    assert report.ok and report.spans == 2
+
+
+# #13, case F5: a CoNLL or CoNLL-U document partly read is no finished version ---------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("b.conll", "Paris -X- _ B-\nest -X- _ O\nbelle -X- _ O\nMacron -X- _ B-PER\n\n"),
+        ("z.conll", "Paris -X- _ Z-LOC\nest -X- _ O\nbelle -X- _ O\nMacron -X- _ B-PER\n\n"),
+        (
+            "s.conllu",
+            "# text = Paris est belle\n1\tParis\t_\t_\t_\t_\t_\t_\t_\tNER=B-LOC\n"
+            "x\test\t_\t_\t_\t_\t_\t_\t_\tNER=O\n3\tbelle\t_\t_\t_\t_\t_\t_\t_\tNER=O\n\n"
+            "# text = Macron parle\n1\tMacron\t_\t_\t_\t_\t_\t_\t_\tNER=B-PER\n"
+            "2\tparle\t_\t_\t_\t_\t_\t_\t_\tNER=O\n\n",
+        ),
+    ],
+)
+def test_a_conll_document_partly_read_is_refused_whole(
+    tmp_path: Path, store: Store, name: str, content: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, "utf-8")
+    report = import_paths(store, [path], annotator="alice")
+    assert not report.ok
+    assert report.added == [] and stored_spans(store) == {} and status_of(store, "alice") == {}
+    assert report.problems[-1].message.endswith("article not stored")
+    # Read without an annotator, its text is kept (nothing is marked anyone's work).
+    plain = import_paths(store, [path])
+    assert len(plain.added) == 1 and status_of(store, "alice") == {}
+
+
+# #13, case F6: an annotator's version is left as it is, even with no span ------------------
+
+
+def test_a_finished_version_with_no_span_is_left_as_it_is(tmp_path: Path, store: Store) -> None:
+    empty = jsonl(tmp_path / "empty.jsonl", {"text": SENTENCE, "spans": []})
+    first = import_paths(store, [empty], annotator="alice")
+    assert first.ok and status_of(store, "alice") == {first.added[0]: "done"}
+    later = {"text": SENTENCE, "spans": [span(SENTENCE, "Jean Dupont", "PER")]}
+    report = import_paths(store, [jsonl(tmp_path / "later.jsonl", later)], annotator="alice")
+    assert stored_spans(store) == {} and report.already_annotated == first.added
+
+
+def test_the_same_annotated_input_again_logs_nothing(tmp_path: Path, store: Store) -> None:
+    other = "Marie Curie est née à Varsovie en 1867, bien avant la guerre."
+    path = jsonl(
+        tmp_path / "a.jsonl",
+        {"text": SENTENCE, "spans": []},
+        {"text": other, "spans": [span(other, "Varsovie", "LOC")]},
+    )
+    import_paths(store, [path], annotator="alice")
+    (events,) = store.db.execute("SELECT count(*) FROM events").fetchone()
+    again = import_paths(store, [path], annotator="alice")
+    assert again.ok and sorted(again.already_annotated) == sorted(again_ids(store))
+    assert store.db.execute("SELECT count(*) FROM events").fetchone() == (events,)
+
+
+def again_ids(store: Store) -> list[str]:
+    return [r[0] for r in store.db.execute("SELECT id FROM articles")]

@@ -46,9 +46,14 @@ class Format:
 def too_large(where: str, chars: int, options: ReadOptions) -> InputError:
     return InputError(
         where,
-        f"article too large: {chars / 1e6:.1f} million characters "
-        f"(the limit is {options.max_chars / 1e6:.1f} million; raise it with --max-chars)",
+        f"article too large: {_count(chars)} characters "
+        f"(the limit is {_count(options.max_chars)}; raise it with --max-chars)",
     )
+
+
+def _count(chars: int) -> str:
+    """5.2 million, or 1,234: a count under a million is shown as it is."""
+    return f"{chars / 1e6:.1f} million" if chars >= 1_000_000 else f"{chars:,}"
 
 
 # What JSON bytes decoded as json.loads does (UTF-8, surrogates let through) need to
@@ -123,6 +128,22 @@ def record_text(
     return text_problem(text, where) or text
 
 
+def record_meta(
+    record: dict[str, Any], where: str, what: str = "record"
+) -> dict[str, Any] | InputError:
+    """A copy of the record's `meta` object (none: empty), or why it is refused.
+
+    A `meta` that is no object would otherwise be dropped in silence.
+    """
+    given = record.get("meta")
+    if given is None:
+        return {}
+    if not isinstance(given, dict):
+        kind = type(given).__name__
+        return InputError(where, f'"meta" must be a JSON object, not {kind}; {what} not stored')
+    return dict(given)
+
+
 def shown(path: Path | str) -> str:
     """A file name as text that prints and stores: bytes that are not UTF-8 as ``\\xNN``.
 
@@ -142,7 +163,7 @@ def printable(name: str) -> str:
 
 # Texts hold no control characters but tab and line ends: a NUL or an escape code is a
 # binary or forged file, and one inside a text broke every span after it.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def text_problem(text: str, where: str) -> InputError | None:

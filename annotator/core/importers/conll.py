@@ -19,7 +19,8 @@ Rules:
   and I- never does, ``IOBES`` when E-/S-/L-/U- are seen, ``mixed IOB1/IOB2``
   when both kinds of evidence are (read with the same decoding), ``none`` when
   the document has no entity. Any other tag is an `InputError` (first line and
-  count, once a document) and its tokens are read as ``O``.
+  count, once a document) and its tokens are read as ``O``; an annotated import
+  then refuses the document whole (nothing of it stored), a plain one keeps its text.
 """
 
 from __future__ import annotations
@@ -170,11 +171,9 @@ class _Document:
 
     def finish(self, options: ReadOptions) -> Iterator[InputError | ArticleDraft]:
         self.end_sentence()
-        yield from self.problems
-        for tags in (self.missing, self.unknown):
-            problem = tags.problem()
-            if problem is not None:
-                yield problem
+        tags = (t.problem() for t in (self.missing, self.unknown))
+        problems = [*self.problems, *(p for p in tags if p is not None)]
+        yield from problems
         where = f"{self.source}:{self.line}"
         if self.too_large:
             yield too_large(where, self.chars, options)
@@ -209,7 +208,10 @@ class _Document:
                 "scheme": scheme.name,
             }
         }
-        yield ArticleDraft("\n".join(lines), None, self.source, meta, tuple(spans))
+        # A document partly read (a tag read as O, a line skipped) is named by its first
+        # problem's line: an annotated import refuses it whole (importing_batch).
+        flawed = problems[0].where if problems else None
+        yield ArticleDraft("\n".join(lines), None, self.source, meta, tuple(spans), flawed)
 
 
 def read(path: Path, options: ReadOptions) -> Iterator[Read]:

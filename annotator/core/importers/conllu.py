@@ -25,7 +25,8 @@ Rules:
   space skipped); a token that is not there is an `InputError` naming that
   token's line, and its sentence gives no span (its text is still imported).
 - Errors name ``file:line``: a token line without the columns, an ID that is no
-  number; the line is skipped and the rest read.
+  number; the line is skipped and the rest read. A document with any problem is
+  partly read: an annotated import refuses it whole, a plain one keeps its text.
 """
 
 from __future__ import annotations
@@ -115,6 +116,12 @@ class _Document:
     scheme: Scheme = field(default_factory=Scheme)
     unknown: UnknownTags = field(default_factory=UnknownTags)
     too_large: bool = False
+    flaw: str | None = None  # where its first problem is: an annotated import refuses it
+
+    def flawed(self, problem: InputError) -> InputError:
+        """`problem`, noted as one of this document's."""
+        self.flaw = self.flaw or problem.where
+        return problem
 
 
 @dataclass
@@ -143,12 +150,12 @@ def read(path: Path, options: ReadOptions) -> Iterator[Read]:
                 line = raw.decode("utf-8").rstrip("\r\n")
             except UnicodeDecodeError as error:
                 problem = InputError(where, f"undecodable bytes: CoNLL-U is UTF-8 ({error.reason})")
-                yield problem, position
+                yield document.flawed(problem), position
                 continue
             if not line.strip():
                 if sentence is not None:
                     for problem in _add(document, sentence, options):
-                        yield problem, position
+                        yield document.flawed(problem), position
                     sentence = None
                 continue
             if line.startswith("#"):
@@ -156,12 +163,12 @@ def read(path: Path, options: ReadOptions) -> Iterator[Read]:
                 if key == "global.columns":
                     columns = _global_columns(value.split(), where)
                     if isinstance(columns, InputError):
-                        yield columns, position
+                        yield document.flawed(columns), position
                         columns = _Columns()
                 elif key == "newdoc" or key.startswith("newdoc "):
                     if sentence is not None:
                         for problem in _add(document, sentence, options):
-                            yield problem, position
+                            yield document.flawed(problem), position
                     for item in _finish(document, options):
                         yield item, position
                     document = _Document(source, number, id=value or None)
@@ -178,10 +185,10 @@ def read(path: Path, options: ReadOptions) -> Iterator[Read]:
             sentence = sentence or _Sentence(number)
             problem = _token(sentence, line.split("\t"), columns, where)
             if problem is not None:
-                yield problem, position
+                yield document.flawed(problem), position
     if sentence is not None:
         for problem in _add(document, sentence, options):
-            yield problem, position
+            yield document.flawed(problem), position
     for item in _finish(document, options):
         yield item, position
 
@@ -319,7 +326,7 @@ def _bounds(text: str, units: list[_Unit]) -> list[tuple[int, int]] | InputError
 def _finish(document: _Document, options: ReadOptions) -> Iterator[InputError | ArticleDraft]:
     unknown = document.unknown.problem()
     if unknown is not None:
-        yield unknown
+        yield document.flawed(unknown)
     if document.too_large:
         yield too_large(f"{document.source}:{document.line}", document.chars, options)
         return
@@ -342,7 +349,7 @@ def _finish(document: _Document, options: ReadOptions) -> Iterator[InputError | 
         return
     # No NER column: a plain article, not an annotated one (nothing to mark done).
     spans = tuple(document.spans) if document.ner else None
-    yield ArticleDraft(text, None, document.source, meta, spans)
+    yield ArticleDraft(text, None, document.source, meta, spans, document.flaw)
 
 
 FORMAT = Format(

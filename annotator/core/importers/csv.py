@@ -16,6 +16,7 @@ refused and reading starts again on the line after the one it began on.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -39,6 +40,9 @@ _SAMPLE = 64 * 1024
 # After this many broken rows the file is surely no CSV of ours: the rest is not read
 # (each unclosed quote reads the rest of the file again).
 _MAX_BROKEN = 100
+# Control bytes but tab and line ends; UTF-16 and UTF-32 are read by their BOM, with them.
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
 # Bytes that do not decode, kept by the "surrogateescape" handler as these characters.
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 
@@ -60,10 +64,13 @@ def read(path: Path, options: ReadOptions) -> Iterator[Read]:
     where = shown(path)
     with path.open("rb") as binary:
         head = binary.read(_SAMPLE)
+        # A control byte (NUL, ESC) is its row's fault, refused and named with its line
+        # (`_article`), not a binary file's: the sample to detect the encoding goes without.
+        sample = head if head.startswith(_WIDE_BOMS) else _CONTROL_BYTES.sub(b"", head)
         try:
-            _, encoding = decode(_whole_lines(head), where)
+            _, encoding = decode(_whole_lines(sample), where)
         except InputError as error:
-            if not _almost_utf8(head):
+            if not _almost_utf8(sample):
                 yield error, path.stat().st_size
                 return
             encoding = "utf-8"  # its broken rows are refused one by one

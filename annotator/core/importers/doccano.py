@@ -35,7 +35,14 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.importers.base import Format, Read, ReadOptions, record_text, shown
+from annotator.core.importers.base import (
+    Format,
+    Read,
+    ReadOptions,
+    record_meta,
+    record_text,
+    shown,
+)
 from annotator.core.importers.jsonl_spans import checked_span, json_records
 from annotator.core.records import ArticleDraft, Span
 
@@ -67,9 +74,10 @@ def _record(
     if isinstance(text, InputError):
         yield text
         return
-    meta: dict[str, Any] = {}
-    if isinstance(record.get("meta"), dict):
-        meta.update(record["meta"])
+    meta = record_meta(record, where)
+    if isinstance(meta, InputError):
+        yield meta
+        return
     meta.update({k: v for k, v in record.items() if k not in ("text", "meta", *_SPAN_KEYS)})
     doccano: dict[str, Any] = {}
     spans: list[Span] | None = None

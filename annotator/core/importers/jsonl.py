@@ -4,14 +4,14 @@ With `spans` (`[{"start", "end", "label", "attrs"?}]`, the form `annotator
 export --format jsonl` writes) the line is an annotated article.
 
 Keys other than text, title and meta are kept in the metadata, the line's own
-`id` included (the store's id is derived from the text).
+`id` included (the store's id is derived from the text). A `meta` that is not a
+JSON object (nor null) refuses the record, named: nothing is dropped in silence.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from annotator.core.errors import InputError
 from annotator.core.importers.base import (
@@ -19,6 +19,7 @@ from annotator.core.importers.base import (
     Read,
     ReadOptions,
     load_json,
+    record_meta,
     record_text,
     shown,
     too_large,
@@ -63,9 +64,9 @@ def _parse(raw: bytes, where: str, source: str, options: ReadOptions) -> Article
     except InputError as error:
         return error
     title = record.get("title")
-    meta: dict[str, Any] = {}
-    if isinstance(record.get("meta"), dict):
-        meta.update(record["meta"])
+    meta = record_meta(record, where)
+    if isinstance(meta, InputError):
+        return meta
     meta.update({k: v for k, v in record.items() if k not in ("text", "title", "meta", "spans")})
     return ArticleDraft(
         text=text,

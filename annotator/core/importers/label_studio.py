@@ -42,6 +42,7 @@ from annotator.core.importers.base import (
     Read,
     ReadOptions,
     lone_surrogate,
+    record_meta,
     shown,
     text_problem,
     too_large,
@@ -93,9 +94,10 @@ def _task(
         yield control
         return
     title = data.get("title") if key != "title" and isinstance(data.get("title"), str) else None
-    meta: dict[str, Any] = {}
-    if isinstance(task.get("meta"), dict):
-        meta.update(task["meta"])
+    meta = record_meta(task, where, "task")
+    if isinstance(meta, InputError):
+        yield meta
+        return
     meta.update({k: v for k, v in data.items() if k not in (key, "title")})
     studio: dict[str, Any] = {"id": task.get("id")}
     others = {k: v for k, v in task.items() if k not in _TASK_KEYS}

@@ -25,8 +25,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from annotator.core import figure_attrs
 from annotator.core import text as texts
-from annotator.core.errors import InputError
+from annotator.core.errors import InputError, InvalidSpan
 from annotator.core.importers import FORMATS
 from annotator.core.importers.base import ReadOptions
 from annotator.core.neardup import signatures
@@ -111,7 +112,8 @@ def prepare(draft: ArticleDraft, spans_wanted: bool) -> Prepared | Problem:
 def _valid(
     text: str, spans: Sequence[Span], where: str
 ) -> tuple[list[SpanTuple], list[str], list[Problem]]:
-    """Spans inside the text, without white space at their edges, each once.
+    """Spans inside the text, without white space at their edges, each once;
+    a FIGURE's attributes as `figure_attrs.check` takes them.
 
     Returns them, why others are refused (the article with them), and the
     repeated ones, stored once and reported.
@@ -130,6 +132,12 @@ def _valid(
         if problem is not None:
             refused.append(f"span {start}-{end}: {problem}")
             continue
+        if span.label == figure_attrs.FIGURE and span.attrs:
+            try:  # the one rule of the window and merge (typed attributes)
+                figure_attrs.check(span.label, span.attrs)
+            except InvalidSpan as error:
+                refused.append(f"span {start}-{end} FIGURE: {error}")
+                continue
         if text[start].isspace() or text[end - 1].isspace():
             while start < end and text[start].isspace():
                 start += 1

@@ -27,7 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.importers.base import Format, Read, ReadOptions, record_text, shown
+from annotator.core.importers.base import (
+    Format,
+    Read,
+    ReadOptions,
+    record_meta,
+    record_text,
+    shown,
+)
 from annotator.core.importers.jsonl_spans import checked_span, json_records
 from annotator.core.records import ArticleDraft, Span
 
@@ -59,8 +66,12 @@ def _task(
         yield text
         return
     prodigy: dict[str, Any] = {k: record[k] for k in _KEPT if k in record}
+    task_meta = record_meta(record, where, "task")
+    if isinstance(task_meta, InputError):
+        yield task_meta
+        return
     if isinstance(record.get("meta"), dict):
-        prodigy["meta"] = record["meta"]
+        prodigy["meta"] = task_meta
     meta: dict[str, Any] = {k: v for k, v in record.items() if k not in _DROPPED}
     meta["prodigy"] = prodigy
     items = record.get("spans")

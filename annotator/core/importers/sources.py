@@ -1,9 +1,12 @@
 """The files an import reads: paths named, and the files of folders named, with a format.
 
 Nothing is opened here. A name that cannot be read (no such file, a folder
-that refuses listing) and a path that is not a regular file (a FIFO, a
+that refuses listing) and a path named that is not a regular file (a FIFO, a
 device, a socket: opening one waits for ever) are named as problems, never
-passed over in silence; hidden files and folders are left out.
+passed over in silence. In a folder, such a path and a symbolic link (which
+may lead anywhere: `passwd.txt -> /etc/passwd`) are skipped and listed with
+the files of other types; a link named on the command line is followed, as
+the user chose it. Hidden files and folders are left out.
 """
 
 from __future__ import annotations
@@ -63,20 +66,25 @@ def _folder(
         problems.append(InputError(where, cannot_read(error)))
 
     for root, folders, names in os.walk(folder, onerror=unreadable):
-        folders[:] = [f for f in folders if not f.startswith(".")]
+        # os.walk lists a link to a folder among the folders, and does not enter it.
+        links = [f for f in folders if not f.startswith(".") and Path(root, f).is_symlink()]
+        skipped.extend(f"{shown(Path(root, f))} (a link: not followed)" for f in sorted(links))
+        folders[:] = [f for f in folders if not f.startswith(".") and f not in links]
         for name in names:
             if name.startswith("."):
                 continue
             child = Path(root, name)
             try:
-                info = child.stat()
-            except OSError as error:  # a link to nowhere, a file removed meanwhile
+                info = child.lstat()  # a link is not followed: it may lead anywhere
+            except OSError as error:  # a file removed meanwhile
                 problems.append(InputError(shown(child), cannot_read(error)))
                 continue
             if stat.S_ISREG(info.st_mode):
                 files.append((child, info.st_size))
+            elif stat.S_ISLNK(info.st_mode):
+                skipped.append(f"{shown(child)} (a link: not followed)")
             elif not stat.S_ISDIR(info.st_mode):  # a FIFO, a device: never opened
-                skipped.append(shown(child))
+                skipped.append(f"{shown(child)} ({_kind(info.st_mode)}: not opened)")
     for child, size in sorted(files):
         fmt = forced or format_for(child)
         if forced is not None and child.suffix.lower() not in forced.extensions:
@@ -90,12 +98,14 @@ def _folder(
 
 
 def _not_a_file(mode: int) -> str:
+    return f"not a file to read ({_kind(mode)}); not opened"
+
+
+def _kind(mode: int) -> str:
     if stat.S_ISFIFO(mode):
-        kind = "a FIFO"
-    elif stat.S_ISSOCK(mode):
-        kind = "a socket"
-    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        kind = "a device"
-    else:
-        kind = "not a regular file"
-    return f"not a file to read ({kind}); not opened"
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"

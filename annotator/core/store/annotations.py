@@ -155,7 +155,8 @@ class Annotations:
         `annotations.import` row an article, keyed like its status, with the
         status it had before and, after, its new status and its annotations as
         ``[id, start, end, label, attrs]`` lists. Articles where the annotator
-        already has work are left as they are (absent from the result). Spans
+        already has (annotations, or marked done even with no span) are left
+        as they are (absent from the result, nothing logged). Spans
         may be given as `SpanTuple` tuples, as the importer reads them.
 
         `texts` holds the stored text of articles the caller has just stored
@@ -312,12 +313,20 @@ class Annotations:
         changes.append(Change("rejection.add", article_id, key, None, state))
 
     def _annotated(self, annotator_id: int, article_ids: list[str]) -> set[str]:
-        """Which of these articles the annotator has annotations on."""
-        sql = (
+        """Which of these articles the annotator already has: annotations, or marked done.
+
+        A version finished with no span (imported with none, or work that found
+        none) is the annotator's too; a flag or an article opened is not work to keep.
+        """
+        found: set[str] = set()
+        for sql in (
+            "SELECT article_id FROM article_status WHERE annotator_id = ?"
+            " AND status = 'done' AND article_id IN ({marks})",
             "SELECT DISTINCT article_id FROM annotations WHERE annotator_id = ?"
-            " AND article_id IN ({marks})"
-        )
-        return {r[0] for r in rows_over(self._store.db, sql, [annotator_id], article_ids)}
+            " AND article_id IN ({marks})",
+        ):
+            found.update(r[0] for r in rows_over(self._store.db, sql, [annotator_id], article_ids))
+        return found
 
     def _last_id(self) -> int:
         """The highest annotation id ever given, deleted ones included (AUTOINCREMENT)."""
