@@ -259,7 +259,7 @@ class _Merger:
                         break
                     spans.append(Span(start, end, label, checked))
                 else:
-                    twice = checks.repeated_span(spans)
+                    twice = checks.repeated_span([(s.start, s.end, s.label) for s in spans])
                     if twice:
                         self.refuse(
                             f"article {article_id}: suggestions of {key[0]} {key[1]}: {twice};"
