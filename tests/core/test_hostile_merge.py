@@ -457,3 +457,30 @@ def test_an_article_too_large_is_said_in_characters_under_a_million(tmp_path: Pa
     assert report.refused
     assert all("characters (the import limit is 100 characters)" in r for r in report.refused)
     assert not any("0.0 million" in r for r in report.refused)
+
+
+def test_a_suggestion_given_twice_refuses_that_set_on_that_article(tmp_path: Path) -> None:
+    theirs = tmp_path / "theirs.db"
+    first, second = laptop(theirs)
+    with closing(sqlite3.connect(theirs)) as conn:
+        conn.execute(
+            "INSERT INTO suggestion_sets VALUES (1, 'fr_core_news_md', '3.8', '1', 'x')"
+        )
+        for article, times in ((first, 2), (second, 1)):
+            conn.execute("INSERT INTO suggested_articles VALUES (1, ?)", [article])
+            start = conn.execute("SELECT instr(text, 'russe') - 1 FROM articles WHERE id = ?",
+                                 [article]).fetchone()[0]  # fmt: skip
+            conn.executemany(
+                "INSERT INTO suggestions (set_id, article_id, start, \"end\", label)"
+                " VALUES (1, ?, ?, ?, 'MISC')",
+                [(article, start, start + 5)] * times,
+            )
+        conn.commit()
+    mine = tmp_path / "mine.db"
+    with Store.open(mine) as store:
+        report = merge(store, theirs)
+        counts = dict(store.db.execute("SELECT article_id, count(*) FROM suggestions GROUP BY 1"))
+    assert any(f"article {first}: suggestions of fr_core_news_md 3.8: span" in r
+               and "given twice" in r for r in report.refused)  # fmt: skip
+    assert counts == {second: 1}
+    assert_sound(mine, tmp_path)
