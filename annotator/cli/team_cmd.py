@@ -22,9 +22,9 @@ from annotator.core.store.merge_source import RefusedDatabase
 
 
 @click.command("merge")
-@click.argument(
-    "others", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+# Not click's exists/dir_okay: a missing file, a folder or a FIFO is named and refused by
+# merge (never opened), and the other files are merged still.
+@click.argument("others", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--max-chars",
     type=click.IntRange(min=1),
@@ -41,7 +41,8 @@ def merge_command(others: tuple[Path, ...], max_chars: int, db_path: Path | None
     file twice changes nothing. When one annotator has different versions of
     an article here and there, this one is kept and the other is stored as
     NAME@OTHER, and reported. The other files are only read, and checked as an
-    import checks its files: what fails is refused and named (exit status 1).
+    import checks its files: what fails is refused and named (exit status 1),
+    as is a path that is no database file (a folder, a FIFO: never opened).
     Each article comes in whole with its work; Ctrl+C stops cleanly and the
     same command finishes the job.
     """

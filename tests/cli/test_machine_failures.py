@@ -144,6 +144,23 @@ def test_reading_commands_work_on_a_read_only_database_in_a_read_only_folder(
     assert sorted(p.name for p in db.parent.iterdir()) == [db.name]  # no -shm, no backup
 
 
+def test_merge_reads_a_database_in_a_read_only_folder(
+    team_db: Path, tmp_path: Path, read_only: Callable[[Path], None]
+) -> None:
+    """#13 retest F7: merge only reads the other file, as the reading commands do."""
+    other = read_only_copy(team_db, tmp_path / "ro", read_only)
+    before = digest(other)
+    mine = tmp_path / "mine.db"
+
+    merged = run("merge", "--db", mine, other)
+
+    assert merged.returncode == 0, merged.stderr
+    assert "2 article(s), 4 annotator version(s)" in merged.stdout
+    assert articles_in(mine) == 2 and integrity(mine) == "ok"
+    assert digest(other) == before
+    assert sorted(p.name for p in other.parent.iterdir()) == [other.name]
+
+
 @pytest.mark.skipif(AS_ROOT, reason="root may write any file whatever its mode")
 def test_reading_commands_work_on_a_read_only_file_in_a_writable_folder(
     team_db: Path, tmp_path: Path

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -131,7 +132,8 @@ def test_bad_work_is_refused_whole_and_named(tmp_path: Path, change: str, reason
     assert f"refused: article {first}: alice's version:" in result.stderr
     assert reason in result.stderr and "theirs.db" in result.stderr
     assert alice_spans(mine, first) == []  # none of that version, not part of it
-    assert len(alice_spans(mine, second)) == 2
+    assert merged_events(mine, first) == []  # nor its log events, which carry its spans
+    assert len(alice_spans(mine, second)) == 2 and merged_events(mine, second)
     assert_sound(mine, tmp_path)
 
 
@@ -200,6 +202,10 @@ def test_a_recursive_view_is_refused_at_once(tmp_path: Path) -> None:
             " CREATE VIRTUAL TABLE annotations USING fts5(article_id, annotator_id, start,"
             ' "end", label, attrs, origin, suggestion_id, created_at, updated_at)',
             "table annotations is",
+        ),
+        (  # F13: only listed columns are read, but the docs promise plain tables
+            "ALTER TABLE articles ADD COLUMN g TEXT GENERATED ALWAYS AS (title || 'x') VIRTUAL",
+            "table articles has a generated column ('g')",
         ),
     ],
 )
@@ -308,3 +314,173 @@ def test_other_labels_attributes_come_in_as_an_import_takes_them(tmp_path: Path)
     with Store.open(mine) as store:
         attrs = [a.span.attrs for a in store.annotations.for_article(first, "alice")]
     assert {"note": "brat #3"} in attrs
+
+
+# -- #13 retest: merge checks exactly as import does ---------------------------
+
+
+def merged_events(path: Path, article: str) -> list[str]:
+    with closing(sqlite3.connect(path)) as conn:
+        return [
+            r[0]
+            for r in conn.execute(
+                "SELECT kind FROM events WHERE kind LIKE 'merged.%' AND article_id = ?", [article]
+            )
+        ]
+
+
+def add_article(path: Path, text: str, *spans: tuple[int, int, str]) -> str:
+    """An article with its right id and alice's finished version, as a forged file holds it."""
+    given = article_id(text)
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute(
+            "INSERT INTO articles (id, title, text, source, meta, imported_at, words)"
+            " VALUES (?, 'Forgé', ?, 'x', '{}', '2026-01-01T00:00:00+00:00', 5)",
+            [given, text],
+        )
+        alice = conn.execute("SELECT id FROM annotators WHERE name = 'alice'").fetchone()[0]
+        conn.executemany(
+            'INSERT INTO annotations (article_id, annotator_id, start, "end", label, attrs,'
+            " origin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, '{}', 'manual', 'x', 'x')",
+            [(given, alice, *span) for span in spans],
+        )
+        conn.execute(
+            "INSERT INTO article_status VALUES (?, ?, 'done', NULL, 'x')", [given, alice]
+        )
+        conn.commit()
+    return given
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (  # F2: the store refuses the same span twice for an annotator; so does merge
+            "INSERT INTO annotations (article_id, annotator_id, start, \"end\", label, attrs,"
+            " origin, created_at, updated_at) SELECT article_id, annotator_id, start, \"end\","
+            " label, attrs, origin, created_at, updated_at FROM annotations WHERE label = 'MISC'",
+            "given twice",
+        ),
+        (  # F3a: the space before "russe"
+            "UPDATE annotations SET start = start - 1, \"end\" = start WHERE label = 'MISC'",
+            "white space",
+        ),
+    ],
+)
+def test_spans_import_refuses_are_refused_with_their_events(
+    tmp_path: Path, change: str, reason: str
+) -> None:
+    """The refused version's log events do not come in either: they carry its spans."""
+    theirs = tmp_path / "theirs.db"
+    first, second = laptop(theirs)
+    tamper(theirs, f"{change} AND article_id = '{first}'")
+    mine = ours(tmp_path)
+
+    result = run("merge", theirs, "--db", mine)
+
+    assert result.returncode == 1, result.stderr
+    assert f"refused: article {first}: alice's version:" in result.stderr
+    assert reason in result.stderr
+    assert alice_spans(mine, first) == []
+    assert merged_events(mine, first) == []
+    assert len(alice_spans(mine, second)) == 2 and merged_events(mine, second)
+    assert_sound(mine, tmp_path)
+
+
+def test_a_span_cutting_a_letter_from_its_accent_is_refused(tmp_path: Path) -> None:
+    """F3b: "q" + U+0301 stays two characters in NFC; an edge between them cuts the accent."""
+    theirs = tmp_path / "theirs.db"
+    laptop(theirs)
+    text = "Le village de Zq\u0301x est calme."
+    cut = add_article(theirs, text, (14, 16, "LOC"))
+    whole = add_article(theirs, text + " Il pleut.", (14, 17, "LOC"))
+    mine = ours(tmp_path)
+
+    result = run("merge", theirs, "--db", mine)
+
+    assert result.returncode == 1, result.stderr
+    assert f"refused: article {cut}: alice's version: span 14-16 LOC cuts a character" in (
+        result.stderr
+    )
+    assert alice_spans(mine, cut) == []
+    assert alice_spans(mine, whole) == [Span(14, 17, "LOC")]
+    assert_sound(mine, tmp_path)
+
+
+def test_a_text_with_an_escape_code_is_refused_as_import_refuses_it(tmp_path: Path) -> None:
+    """F3c: its id is the right one; the control character alone refuses it."""
+    theirs = tmp_path / "theirs.db"
+    first, _ = laptop(theirs)
+    forged = add_article(theirs, "Texte \x1b[2J escape à Lyon.", (0, 5, "MISC"))
+    mine = ours(tmp_path)
+
+    result = run("merge", theirs, "--db", mine)
+
+    assert result.returncode == 1, result.stderr
+    assert f"refused: article '{forged}': its text: control character U+001B" in result.stderr
+    assert "\x1b" not in result.stderr + result.stdout
+    with Store.open(mine) as store:
+        assert forged not in store.articles.ids()
+    assert merged_events(mine, forged) == []
+    assert len(alice_spans(mine, first)) == 2
+    assert_sound(mine, tmp_path)
+
+
+def test_paths_that_are_no_database_file_are_named_and_the_others_merged(
+    tmp_path: Path,
+) -> None:
+    """F8: a FIFO is never opened (it would hang), a folder or a missing file is no usage
+    error: each is named, the good file merged, exit status 1."""
+    theirs = tmp_path / "theirs.db"
+    first, _ = laptop(theirs)
+    fifo, folder = tmp_path / "fifo.db", tmp_path / "folder.db"
+    os.mkfifo(fifo)
+    folder.mkdir()
+    mine = ours(tmp_path)
+
+    result = run("merge", fifo, folder, tmp_path / "nowhere.db", theirs, "--db", mine, timeout=60)
+
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "fifo.db: not a database file (a FIFO); not opened" in result.stderr
+    assert "folder.db: not a database file (a folder)" in result.stderr
+    assert "nowhere.db: no such file" in result.stderr
+    assert len(alice_spans(mine, first)) == 2
+    assert_sound(mine, tmp_path)
+
+
+def test_an_article_too_large_is_said_in_characters_under_a_million(tmp_path: Path) -> None:
+    theirs = tmp_path / "theirs.db"
+    laptop(theirs)
+    mine = tmp_path / "mine.db"
+    with Store.open(mine) as store:
+        report = merge(store, theirs, max_chars=100)
+    assert report.refused
+    assert all("characters (the import limit is 100 characters)" in r for r in report.refused)
+    assert not any("0.0 million" in r for r in report.refused)
+
+
+def test_a_suggestion_given_twice_refuses_that_set_on_that_article(tmp_path: Path) -> None:
+    theirs = tmp_path / "theirs.db"
+    first, second = laptop(theirs)
+    with closing(sqlite3.connect(theirs)) as conn:
+        conn.execute(
+            "INSERT INTO suggestion_sets VALUES (1, 'fr_core_news_md', '3.8', '1', 'x')"
+        )
+        for article, times in ((first, 2), (second, 1)):
+            conn.execute("INSERT INTO suggested_articles VALUES (1, ?)", [article])
+            start = conn.execute("SELECT instr(text, 'russe') - 1 FROM articles WHERE id = ?",
+                                 [article]).fetchone()[0]  # fmt: skip
+            conn.executemany(
+                "INSERT INTO suggestions (set_id, article_id, start, \"end\", label)"
+                " VALUES (1, ?, ?, ?, 'MISC')",
+                [(article, start, start + 5)] * times,
+            )
+        conn.commit()
+    mine = tmp_path / "mine.db"
+    with Store.open(mine) as store:
+        report = merge(store, theirs)
+        counts = dict(store.db.execute("SELECT article_id, count(*) FROM suggestions GROUP BY 1"))
+    assert any(f"article {first}: suggestions of fr_core_news_md 3.8: span" in r
+               and "given twice" in r for r in report.refused)  # fmt: skip
+    assert counts == {second: 1}
+    assert_sound(mine, tmp_path)

@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.core.errors import InvalidSpan, StoreError
+from annotator.core.errors import InvalidSpan
 from annotator.core.files import safe_name
 from annotator.core.importers.base import DEFAULT_MAX_CHARS
 from annotator.core.persons import person
@@ -37,7 +38,7 @@ from annotator.core.store import NewArticle, Store
 from annotator.core.store import merge_checks as checks
 from annotator.core.store.connection import now
 from annotator.core.store.merge_events import merge_events
-from annotator.core.store.merge_source import DEFAULT_TIME_LIMIT, Page, Source
+from annotator.core.store.merge_source import DEFAULT_TIME_LIMIT, Page, RefusedDatabase, Source
 from annotator.core.store.merge_versions import Version, canonical_attrs, version_of
 from annotator.core.text import count_words
 
@@ -78,8 +79,7 @@ def merge(
 ) -> MergeReport:
     """Bring the other database in, article by article; see the module's docstring."""
     other_path = Path(other_path)
-    if not other_path.is_file():
-        raise StoreError(f"{other_path}: no such database")
+    _regular_file(other_path)
     report = MergeReport(str(other_path))
     if store.path.exists() and os.path.samefile(other_path, store.path):
         report.same_database = True
@@ -91,6 +91,21 @@ def merge(
     return report
 
 
+def _regular_file(path: Path) -> None:
+    """Refuse a path that is no regular file, without opening it (a FIFO would hang)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise RefusedDatabase(f"{path}: no such file; not merged") from None
+    except OSError as error:
+        raise RefusedDatabase(f"{path}: cannot read it ({error.strerror}); not merged") from None
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else (
+            "a socket" if stat.S_ISSOCK(mode) else "a device or other special file"
+        )
+        raise RefusedDatabase(f"{path}: not a database file ({kind}); not opened, not merged")
+
+
 class _Merger:
     def __init__(
         self, store: Store, source: Source, report: MergeReport, label: str, max_chars: int
@@ -98,6 +113,9 @@ class _Merger:
         self.store, self.source, self.report = store, source, report
         self.label, self.max_chars = label, max_chars
         self.refused_ids: set[str] = set()  # nothing on these comes in, their events neither
+        # Work refused on an article that came in: (article, "version", annotator's id in
+        # their file) or (article, "gold", None); the events about it do not come in.
+        self.refused_work: set[tuple[str, str, Any]] = set()
         self.names = self._names()
         self.sets = self._sets()
         self.our_sets: dict[int, int] = {}
@@ -160,7 +178,12 @@ class _Merger:
                 if progress is not None:
                     progress(Progress(done, total, "articles"))
         events, bad = merge_events(
-            self.store, self.source, self.names, self.refused_ids, self.report.source
+            self.store,
+            self.source,
+            self.names,
+            self.refused_ids,
+            self.refused_work,
+            self.report.source,
         )
         self.report.events += events
         if bad:
@@ -200,16 +223,16 @@ class _Merger:
                         ]
                     )
                     self.report.articles += 1
-                self._suggestions(given_id, len(text), page)
+                self._suggestions(given_id, text, page)
                 for annotator_id in page.annotations.get(given_id, {}):
-                    self._version(annotator_id, given_id, len(text), page)
-                self._gold(given_id, len(text), page)
+                    self._version(annotator_id, given_id, text, page)
+                self._gold(given_id, text, page)
         except (sqlite3.IntegrityError, InvalidSpan, ValueError) as error:
             # Rolled back whole: a value the checks let through but the store refuses.
             self.refused_ids.add(given_id)
             self.refuse(f"article {shown}: {error}; not merged, nor anything on it")
 
-    def _suggestions(self, article_id: str, length: int, page: Page) -> None:
+    def _suggestions(self, article_id: str, text: str, page: Page) -> None:
         self.suggestion_ids: dict[Any, int | None] = {}
         for set_id in page.ran.get(article_id, ()):
             key = self.sets.get(set_id)
@@ -226,7 +249,7 @@ class _Merger:
                 spans = []
                 for _, _, start, end, label, attrs in rows:
                     problem, checked = checks.span_problem(
-                        length, start, end, label, attrs, self.labels
+                        text, start, end, label, attrs, self.labels
                     )
                     if problem:
                         self.refuse(
@@ -236,6 +259,13 @@ class _Merger:
                         break
                     spans.append(Span(start, end, label, checked))
                 else:
+                    twice = checks.repeated_span([(s.start, s.end, s.label) for s in spans])
+                    if twice:
+                        self.refuse(
+                            f"article {article_id}: suggestions of {key[0]} {key[1]}: {twice};"
+                            " none of them merged"
+                        )
+                        continue
                     self.store.suggestions.add(mine, {article_id: spans})
                     self.report.suggestions += len(spans)
             # Map suggestion ids by what they are, so annotations keep their link.
@@ -250,14 +280,15 @@ class _Merger:
             for suggestion_id, _, start, end, label, _ in rows:
                 self.suggestion_ids[suggestion_id] = ours.get((start, end, label))
 
-    def _version(self, annotator_id: int, article_id: str, length: int, page: Page) -> None:
+    def _version(self, annotator_id: int, article_id: str, text: str, page: Page) -> None:
         name = self.names.get(annotator_id)
         if name is None:
             return  # refused with its name
         rows = page.annotations[article_id][annotator_id]
         status = page.statuses[article_id].get(annotator_id)
-        problem, theirs, spans = self._checked_version(rows, status, length)
+        problem, theirs, spans = self._checked_version(rows, status, text)
         if problem:
+            self.refused_work.add((article_id, "version", annotator_id))
             self.refuse(f"article {article_id}: {name}'s version: {problem}; not merged")
             return
         if not theirs.spans and theirs.status is None:
@@ -287,11 +318,11 @@ class _Merger:
         return target
 
     def _checked_version(
-        self, rows: list[Any], status: Any, length: int
+        self, rows: list[Any], status: Any, text: str
     ) -> tuple[str | None, Version, list[list[Any]]]:
         spans: list[list[Any]] = []
         for start, end, label, attrs, origin, suggestion_id, created, updated in rows:
-            problem, checked = checks.span_problem(length, start, end, label, attrs, self.labels)
+            problem, checked = checks.span_problem(text, start, end, label, attrs, self.labels)
             if problem is None and origin not in set(Origin):
                 problem = f"span {start}-{end}: origin {str(origin)[:20]!r} is not one of ours"
             if problem:
@@ -309,6 +340,9 @@ class _Merger:
                     updated if isinstance(updated, str) else stamp,
                 ]
             )
+        twice = checks.repeated_span(spans)
+        if twice:
+            return twice, Version((), None), []
         decided = None
         if status is not None:
             state, comment, _ = status
@@ -355,7 +389,7 @@ class _Merger:
         self.report.versions += 1
         self.report.annotations += len(spans)
 
-    def _gold(self, article_id: str, length: int, page: Page) -> None:
+    def _gold(self, article_id: str, text: str, page: Page) -> None:
         if article_id not in page.gold_status or self.store.gold.status(article_id) is not None:
             return
         adjudicator_id, status = page.gold_status[article_id]
@@ -370,11 +404,13 @@ class _Merger:
         ):
             if problem:
                 break
-            problem, checked = checks.span_problem(length, start, end, label, attrs, self.labels)
+            problem, checked = checks.span_problem(text, start, end, label, attrs, self.labels)
             if problem is None:
                 problem = checks.gold_problem(span_adjudicator in self.names, supporters, rule)
             rows.append((start, end, label, checked, span_adjudicator, supporters, rule))
+        problem = problem or checks.repeated_span(rows)
         if problem:
+            self.refused_work.add((article_id, "gold", None))
             self.refuse(f"article {article_id}: its gold: {problem}; not merged")
             return
         stamp = now()

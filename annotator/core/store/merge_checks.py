@@ -2,7 +2,8 @@
 
 Each check returns why a value cannot come in (a sentence for the report), or
 None; the rules are the import's and the store's own (`label_problem`,
-`figure_attrs.check`, `clean_text`, `lone_surrogate`), never a second copy.
+`figure_attrs.check`, `clean_text`, `text_problem`, `lone_surrogate`,
+`imported_rows.check_spans`, `span_edges`), never a second copy.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from typing import Any
 
 from annotator.core import figure_attrs
 from annotator.core.errors import InvalidSpan
-from annotator.core.importers.base import lone_surrogate
+from annotator.core.importers.base import lone_surrogate, text_problem
 from annotator.core.records import LABELS, label_problem
+from annotator.core.span_edges import cuts_a_character
+from annotator.core.store.imported_rows import check_spans
 from annotator.core.text import article_id, clean_text
 
 NAME_MAX = 200  # characters of an annotator, adjudicator or model name
@@ -72,10 +75,7 @@ def article_problem(
 ) -> str | None:
     """Why an article row cannot come in: its text, its id, its title or source."""
     if length > max_chars:
-        return (
-            f"article too large: {length / 1e6:.1f} million characters (the import limit is"
-            f" {max_chars / 1e6:.1f} million)"
-        )
+        return f"article too large: {_chars(length)} (the import limit is {_chars(max_chars)})"
     problem = string_problem(text, "its text")
     if problem:
         return problem
@@ -84,6 +84,9 @@ def article_problem(
         return "empty article: no text"
     if "\0" in text:
         return "its text holds a NUL character"
+    control = text_problem(text, "")  # import's rule: an escape code is no text
+    if control is not None:
+        return f"its text: {control.message.removesuffix('; article not stored')}"
     if clean_text(text) != text:
         return "its text is not as an import stores it (NFC, LF line ends, no trailing space)"
     if article_id(text) != given_id:
@@ -91,6 +94,13 @@ def article_problem(
     return string_problem(title, "its title", optional=True) or string_problem(
         source, "its source"
     )
+
+
+def _chars(count: int) -> str:
+    """A number of characters as a person reads it: millions only from a million."""
+    if count >= 1_000_000:
+        return f"{count / 1e6:.1f} million characters"
+    return f"{count:,} characters"
 
 
 def meta_of(value: object) -> dict[str, Any] | str:
@@ -111,17 +121,28 @@ def cluster_of(value: object) -> str | None:
 
 
 def span_problem(
-    length: int, start: object, end: object, label: object, attrs: object, labels: Collection[str]
+    text: str, start: object, end: object, label: object, attrs: object, labels: Collection[str]
 ) -> tuple[str | None, dict[str, Any]]:
-    """Why a span of a text of `length` cannot come in, else None and its attributes checked."""
+    """Why a span of `text` cannot come in, else None and its attributes checked."""
     if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
         return f"span {start!r}-{end!r}: offsets are not integers", {}
     assert isinstance(start, int) and isinstance(end, int)
-    if not 0 <= start < end <= length:
-        return f"span {start}-{end} is outside the text ({length} characters)", {}
+    if not 0 <= start < end <= len(text):
+        return f"span {start}-{end} is outside the text ({len(text)} characters)", {}
     problem = label_problem(label)
     if problem:
         return f"span {start}-{end}: {problem}", {}
+    try:  # the store's own rule: no white space at an edge (nor only white space)
+        check_spans("", text, [(start, end, str(label), {})])
+    except InvalidSpan as error:
+        return str(error).removeprefix("article : "), {}
+    cut = cuts_a_character(text, start, end)
+    if cut is not None:
+        return (
+            f"span {start}-{end} {label} cuts a character in two at {cut} (a letter and its"
+            " accent)",
+            {},
+        )
     if label not in labels:
         return (
             f"span {start}-{end}: label {label!r} is not one of this project's"
@@ -139,6 +160,17 @@ def span_problem(
         return None, checked_attrs(label, given)
     except (ValueError, InvalidSpan) as error:
         return f"span {start}-{end} {label}: attributes refused ({error})", {}
+
+
+def repeated_span(spans: Collection[tuple[Any, ...]]) -> str | None:
+    """The first span given twice (start, end and label), as the store refuses it."""
+    seen: set[tuple[Any, ...]] = set()
+    for span in spans:
+        key = tuple(span[:3])
+        if key in seen:
+            return f"span {key[0]}-{key[1]} {key[2]} is given twice"
+        seen.add(key)
+    return None
 
 
 def checked_attrs(label: str, attrs: dict[str, Any]) -> dict[str, Any]:

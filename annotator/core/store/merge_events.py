@@ -1,8 +1,10 @@
 """The other database's event log, appended to ours for audit (`merged.*`), once.
 
 An event is known by a fingerprint of its content, not its id: copies of one
-database share ids but not their later events. Events on refused articles,
-and events whose states are not valid JSON, do not come in.
+database share ids but not their later events. Events about refused work (an
+article, an annotator's version of it, its gold, the work of an annotator
+whose name was refused), and events whose states are not valid JSON, do not
+come in.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ def merge_events(
     source: Source,
     names: Mapping[Any, str],
     refused: Collection[str],
+    refused_work: Collection[tuple[str, str, Any]],
     label: str,
 ) -> tuple[int, int]:
     """Append the other log's events this log has not got; (appended, refused as invalid)."""
@@ -44,7 +47,12 @@ def merge_events(
         offset += len(page)
         for raw in page:
             row = (*raw[:3], names.get(raw[3]), *raw[4:])
-            if not isinstance(row[4], str) or row[4].startswith("merged.") or row[5] in refused:
+            if (
+                not isinstance(row[4], str)
+                or row[4].startswith("merged.")
+                or row[5] in refused
+                or _about_refused_work(raw, names, refused_work)
+            ):
                 continue
             try:
                 states = (checks.strict_json_or_none(row[7]), checks.strict_json_or_none(row[8]))
@@ -63,6 +71,18 @@ def merge_events(
             for group in groups[k : k + ACTIONS_A_TRANSACTION]:
                 _log(store, group, label)
     return sum(len(g) for g in groups), bad
+
+
+def _about_refused_work(
+    raw: Any, names: Mapping[Any, str], refused_work: Collection[tuple[str, str, Any]]
+) -> bool:
+    """Whether an event is about work refused: it carries that work's spans and labels."""
+    kind, article_id, annotator_id = raw[4], raw[5], raw[3]
+    if annotator_id is not None and annotator_id not in names:
+        return True  # an annotator refused by name: none of their work came in
+    if kind.startswith(("gold.", "goldstatus.")):
+        return (article_id, "gold", None) in refused_work
+    return (article_id, "version", annotator_id) in refused_work
 
 
 def _log(store: Store, group: list[Any], label: str) -> None:

@@ -1,12 +1,14 @@
 """Another database given to `merge`, read as untrusted input.
 
-The file is opened read-only (`mode=ro`: it may be in use by its owner's
-window, so not `immutable`, which would read a half-written WAL as if it
-were none), with `trusted_schema=OFF` and `query_only`, and is never
-migrated: a trigger in a hostile file would run during a migration. Only
-our base tables are read, by explicit column lists: a table that is a view
-(a recursive one hangs), a virtual table, a generated column, a missing
-table or a newer schema refuse the whole file. Every query is bounded in
+The file is opened read-only as the reading commands open it
+(`connection.open_read_only`: `mode=ro`, which sees what its owner's window
+is writing; `immutable` only in a folder we may not write with no `-shm`
+there, where no one can be writing it), with `trusted_schema=OFF` and
+`query_only`, and is never migrated: a trigger in a hostile file would run
+during a migration. Only our base tables are read, by explicit column lists:
+a table that is a view (a recursive one hangs), a virtual table, a table
+with a generated column (any of its columns), a missing table or a newer
+schema refuse the whole file. Every query is bounded in
 time by a progress handler, so no file can hold `merge` forever.
 """
 
@@ -23,6 +25,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from annotator.core.errors import StoreError
+from annotator.core.store.connection import open_read_only
 from annotator.core.store.schema import MIGRATIONS
 
 # The columns merge reads, by table: all a base table, none generated.
@@ -90,12 +93,10 @@ class Source:
         self.time_limit = time_limit
         self._deadline = 0.0
         try:
-            # as_uri percent-encodes the name, so "?" or "#" in it stay part of it.
-            self.conn = sqlite3.connect(
-                path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None
-            )
-        except sqlite3.Error as error:
-            raise RefusedDatabase(f"{path}: cannot open it to merge ({error})") from None
+            self.conn = open_read_only(path)
+        except (StoreError, sqlite3.Error) as error:
+            said = str(error) if isinstance(error, StoreError) else f"{path}: {error}"
+            raise RefusedDatabase(f"{said}; not merged") from None
         # Bytes that are not UTF-8 become lone surrogates, refused row by row by the
         # checks, rather than an error that would end the whole read.
         self.conn.text_factory = lambda b: b.decode("utf-8", "surrogateescape")
@@ -184,6 +185,13 @@ class Source:
                 r[1]: r[6]
                 for r in self.rows(f'PRAGMA table_xinfo("{table}")', what=f"table {table}")
             }
+            # Only listed columns are read, but the docs promise a plain table: say so.
+            generated = [str(name) for name, hidden in info.items() if hidden != 0]
+            if generated:
+                raise RefusedDatabase(
+                    f"{self.path} is not an Annotator database: table {table} has a generated"
+                    f" column ({generated[0][:40]!r}); not merged"
+                )
             for column in columns:
                 if info.get(column, 1) != 0:  # missing, hidden or generated
                     raise RefusedDatabase(
