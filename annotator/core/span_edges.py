@@ -3,9 +3,8 @@
 A text is stored in NFC, but NFC leaves a letter and its accent apart when
 Unicode has no single character for them ("q" + U+0301 in "Zq́x"): an edge
 between the two would cut the accent from its letter, which no tool shows
-and no export can place. Import refuses an edge that NFC composition would
-split (`text.splitting_normalisation`); this is the rule for a text already
-clean, as merge reads it.
+and no export can place. Import (`text.splitting_normalisation`, which also
+refuses an edge NFC composition would remove) and merge both refuse it.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from annotator.core.records import Span, SpanTuple
+from annotator.core.span_edges import cuts_a_character
 
 _LINE_BREAKS = re.compile(r"\r\n?")
 # A title line is short and does not end like a sentence ("." but not "…").
@@ -75,9 +76,14 @@ def splitting_normalisation(raw: str, spans: Sequence[Span]) -> list[Span]:
     Cleaning such a text piece by piece would store it non-NFC; composed
     whole, the edge would have no character to fall on: these are refused.
     """
-    if unicodedata.is_normalized("NFC", raw):
-        return []
-    return [s for s in spans if _splits(raw, s.start) or _splits(raw, s.end)]
+    composed = unicodedata.is_normalized("NFC", raw)
+    return [
+        s
+        for s in spans
+        # An edge before a mark NFC keeps apart ("q" | U+0301): merge's rule too.
+        if cuts_a_character(raw, s.start, s.end) is not None
+        or (not composed and (_splits(raw, s.start) or _splits(raw, s.end)))
+    ]
 
 
 def _splits(raw: str, at: int) -> bool:

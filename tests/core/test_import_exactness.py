@@ -212,6 +212,18 @@ def test_a_span_cutting_a_letter_from_its_accent_is_refused_and_the_text_stays_n
     assert list(stored_spans(store).values()) == [[("LOC", "Var")]]
 
 
+def test_a_span_cutting_an_accent_nfc_keeps_apart_is_refused(tmp_path: Path, store: Store) -> None:
+    """"q" + U+0301 has no composed form, so the text is NFC and the accent stays a
+    character of its own: an edge before it is refused, as merge refuses it."""
+    text = "Le village de Zq\u0301x est calme."
+    edge = text.index("\u0301")
+    record = {"text": text, "spans": [{"start": 14, "end": edge, "label": "LOC"}]}
+    path = jsonl(tmp_path / "q.jsonl", record)
+    report = import_paths(store, [path], format="jsonl", annotator="alice")
+    assert report.added == [] and stored_spans(store) == {}
+    assert any("cuts a character in two" in p.message for p in report.problems)
+
+
 def test_the_store_refuses_the_same_span_twice_for_an_annotator(store: Store) -> None:
     import pytest
 
