@@ -102,9 +102,7 @@ def import_command(
 
 
 def _print_report(report: ImportReport, db: Path, seconds: float, verbose: bool) -> None:
-    def echo(line: str, err: bool = False) -> None:
-        click.echo(terminal.shown(line), err=err)  # file names and labels are data
-
+    echo = terminal.echo  # file names and labels are data
     echo(
         f"Imported {len(report.added)} new article(s) from {report.files} file(s) "
         f"into {db} in {seconds:.1f} s."

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from annotator.cli import terminal
 from annotator.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_REJECTED,
@@ -59,7 +60,7 @@ def merge_command(others: tuple[Path, ...], max_chars: int, db_path: Path | None
                     cancelled=cancelled,
                 )
             except RefusedDatabase as error:  # named; the other files are merged still
-                click.echo(f"  refused: {error}", err=True)
+                terminal.echo(f"  refused: {error}", err=True)
                 refused = True
                 continue
             finally:
@@ -67,7 +68,7 @@ def merge_command(others: tuple[Path, ...], max_chars: int, db_path: Path | None
             _print_report(other, report)
             refused = refused or bool(report.refused)
             if report.cancelled:
-                click.echo("Stopped; what was merged is whole. Run it again to finish.", err=True)
+                terminal.echo("Stopped; what was merged is whole. Run it again to finish.", True)
                 raise SystemExit(EXIT_INTERRUPTED)
     if refused:
         raise SystemExit(EXIT_REJECTED)  # as an import with rejected input: the rest went in
@@ -75,21 +76,21 @@ def merge_command(others: tuple[Path, ...], max_chars: int, db_path: Path | None
 
 def _print_report(other: Path, report: MergeReport) -> None:
     if report.same_database:
-        click.echo(f"{other}: this is the same database; nothing to merge.")
+        terminal.echo(f"{other}: this is the same database; nothing to merge.")
         return
-    click.echo(
+    terminal.echo(
         f"{other}: {report.articles} article(s), {report.versions} annotator version(s)"
         f" with {report.annotations} annotation(s), {report.suggestions} suggestion(s),"
         f" {report.gold} gold span(s), {report.events} event(s) merged;"
         f" {report.annotators} new annotator name(s)."
     )
     for c in report.conflicts:
-        click.echo(
+        terminal.echo(
             f"  conflict: {c.annotator} edited article {c.article_id} on both;"
             f" theirs is kept as {c.kept_as}"
         )
     for reason in report.refused:
-        click.echo(f"  refused: {reason} (in {other})", err=True)
+        terminal.echo(f"  refused: {reason} (in {other})", err=True)
 
 
 @click.command("adjudicate")
@@ -118,7 +119,7 @@ def adjudicate_command(
     names = [n.strip() for n in annotators.split(",")] if annotators else None
     with open_store(db_path) as store:
         report = auto(store, rule=rule, annotators=names, adjudicator=adjudicator)
-    click.echo(
+    terminal.echo(
         f"Compared {', '.join(report.annotators)} on {report.articles} article(s) ({rule}):"
         f" {report.taken} span(s) taken into gold, {report.left} left for review;"
         f" {report.adjudicated} article(s) adjudicated, {report.in_review} in review"

@@ -484,3 +484,15 @@ def test_a_suggestion_given_twice_refuses_that_set_on_that_article(tmp_path: Pat
                and "given twice" in r for r in report.refused)  # fmt: skip
     assert counts == {second: 1}
     assert_sound(mine, tmp_path)
+
+
+def test_a_file_named_with_escape_codes_is_named_safely(tmp_path: Path) -> None:
+    """The other file's name is data: in the report and its refusals, shown escaped."""
+    theirs = tmp_path / "\x1b[2Jev\u202e.db"
+    laptop(theirs)
+    tamper(theirs, "UPDATE annotations SET label = 'PE R' WHERE label = 'MISC'")
+    result = run("merge", theirs, "--db", ours(tmp_path))
+    assert result.returncode == 1, result.stderr
+    output = result.stdout + result.stderr
+    assert "\x1b" not in output and "\u202e" not in output
+    assert "\\x1b[2Jev\\u202e.db" in output
