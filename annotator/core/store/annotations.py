@@ -28,7 +28,7 @@ from annotator.core.store.imported_rows import ENCODER, ImportedRows, check_span
 if TYPE_CHECKING:
     from annotator.core.store.store import Store
 
-_ANNOTATION_COLUMNS = (
+ANNOTATION_COLUMNS = (
     "id",
     "article_id",
     "annotator_id",
@@ -398,14 +398,14 @@ class Annotations:
     def _state(self, annotation_id: int) -> dict[str, Any]:
         cursor = self._store.db.execute(
             "SELECT "
-            + ", ".join(f'"{c}"' for c in _ANNOTATION_COLUMNS)
+            + ", ".join(f'"{c}"' for c in ANNOTATION_COLUMNS)
             + " FROM annotations WHERE id = ?",
             [annotation_id],
         )
         row = cursor.fetchone()
         if row is None:
             raise NotFound(f"no annotation {annotation_id}")
-        return dict(zip(_ANNOTATION_COLUMNS, row, strict=True))
+        return dict(zip(ANNOTATION_COLUMNS, row, strict=True))
 
     def _write_state(self, entity_id: str, state: dict[str, Any] | None) -> None:
         db = self._store.db
@@ -417,11 +417,11 @@ class Annotations:
             row["attrs"] = json.dumps(row["attrs"], ensure_ascii=False, sort_keys=True)
         db.execute(
             "INSERT OR REPLACE INTO annotations ("
-            + ", ".join(f'"{c}"' for c in _ANNOTATION_COLUMNS)
+            + ", ".join(f'"{c}"' for c in ANNOTATION_COLUMNS)
             + ") VALUES ("
-            + ", ".join("?" * len(_ANNOTATION_COLUMNS))
+            + ", ".join("?" * len(ANNOTATION_COLUMNS))
             + ")",
-            [row[c] for c in _ANNOTATION_COLUMNS],
+            [row[c] for c in ANNOTATION_COLUMNS],
         )
 
     def _write_rejection(self, entity_id: str, state: dict[str, Any] | None) -> None:

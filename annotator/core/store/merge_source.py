@@ -25,6 +25,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from annotator.core.errors import StoreError
+from annotator.core.store.annotations import ANNOTATION_COLUMNS
 from annotator.core.store.connection import open_read_only
 from annotator.core.store.schema import MIGRATIONS
 
@@ -35,18 +36,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "suggestion_sets": ("id", "model", "model_version", "recognizers_version"),
     "suggested_articles": ("set_id", "article_id"),
     "suggestions": ("id", "set_id", "article_id", "start", "end", "label", "attrs"),
-    "annotations": (
-        "article_id",
-        "annotator_id",
-        "start",
-        "end",
-        "label",
-        "attrs",
-        "origin",
-        "suggestion_id",
-        "created_at",
-        "updated_at",
-    ),
+    "annotations": ANNOTATION_COLUMNS[1:],  # all but our own row id
     "article_status": ("article_id", "annotator_id", "status", "comment", "updated_at"),
     "events": (
         "id",
