@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.commands import annotator
 from tests.conftest import CORPUS, ROOT, SEED_GOLD
 
 MARK = ".annotator-partial."
@@ -29,15 +30,7 @@ TEXT = (
 TITLE = "\x1b]0;pwned\x07Météo \x1b[2J\x9b31m à Lyon \u202eelbaT"
 
 
-def run(*args: str | Path, preexec=None) -> subprocess.CompletedProcess:  # type: ignore[no-untyped-def]
-    return subprocess.run(
-        [sys.executable, "-m", "annotator", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=300,
-        preexec_fn=preexec,
-    )
+run = annotator
 
 
 def hostile_article(tmp_path: Path) -> Path:

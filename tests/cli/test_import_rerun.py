@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.commands import annotator
 from tests.core.corpus_files import _PARAGRAPHS
 
 ARTICLES = 8_000
@@ -43,9 +44,7 @@ def write_suggested(path: Path) -> None:
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "annotator", *args], capture_output=True, text=True, timeout=600
-    )
+    return annotator(*args, timeout=600)
 
 
 def start(*args: str) -> subprocess.Popen:

@@ -14,20 +14,18 @@ import csv
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.commands import annotator
 from tests.core.long_articles import long_article
 
 CITY = "Marseille"
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    done = subprocess.run(
-        [sys.executable, "-m", "annotator", *args], capture_output=True, text=True, timeout=1200
-    )
+    done = annotator(*args, timeout=1200)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Traceback" not in done.stderr
     return done

@@ -20,27 +20,18 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, ROOT, SEED_GOLD
+from tests.commands import annotator
+from tests.conftest import CORPUS, SEED_GOLD
 
 AS_ROOT = os.geteuid() == 0
 
 
-def run(*args: str | Path, preexec=None) -> subprocess.CompletedProcess:  # type: ignore[no-untyped-def]
-    """`annotator ARGS` in a process of its own."""
-    return subprocess.run(
-        [sys.executable, "-m", "annotator", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=180,
-        preexec_fn=preexec,
-    )
+run = annotator
 
 
 def one_line_error(result: subprocess.CompletedProcess) -> str:

@@ -16,7 +16,6 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -29,17 +28,13 @@ from annotator.core.records import Span, Status
 from annotator.core.store import Store
 from annotator.core.store.merge import merge
 from annotator.core.text import article_id
+from tests.commands import annotator
 from tests.conftest import CORPUS
 
 
 def run(*args: str | Path, timeout: float = 60) -> subprocess.CompletedProcess:
     """The real command; a hang (the old merge on a recursive view) fails by timeout."""
-    return subprocess.run(
-        [sys.executable, "-m", "annotator", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    return annotator(*args, timeout=timeout)
 
 
 def laptop(path: Path) -> tuple[str, str]:
