@@ -258,33 +258,33 @@ class _Document:
         size = _CHUNK
         while True:
             try:
-                value, end = DECODER.raw_decode(self.text, self.at)
-                if too_deep(value):
-                    value = _Refused("invalid JSON: nested too deep")
-            except json.JSONDecodeError:
+                value, end = self._decoded()
+            except RecursionError:
+                # Past Python's stack: where it ends cannot be found; nothing after is read.
+                raise json.JSONDecodeError("nested too deep", self.text, self.at) from None
+            except json.JSONDecodeError:  # cut short, perhaps: read more, up to the limit
                 if self.eof or len(self.text) - self.at > limit:
                     raise
                 self.compact()
                 self.more(size)
                 size *= 2
                 continue
-            except ValueError as error:  # perhaps well-formed: _LENIENT finds where it ends
-                try:
-                    _, end = _LENIENT.raw_decode(self.text, self.at)
-                except json.JSONDecodeError:
-                    if self.eof or len(self.text) - self.at > limit:
-                        raise
-                    self.compact()
-                    self.more(size)
-                    size *= 2
-                    continue
-                value = _Refused(f"invalid JSON: {_number_problem(error)}")
-            except RecursionError:
-                # Past Python's stack: where it ends cannot be found; nothing after is read.
-                raise json.JSONDecodeError("nested too deep", self.text, self.at) from None
             self.line += self.text.count("\n", self.at, end)
             self.at = end
             return value
+
+    def _decoded(self) -> tuple[Any, int]:
+        """The value starting here and where it ends; JSONDecodeError if not whole."""
+        try:
+            value, end = DECODER.raw_decode(self.text, self.at)
+        except json.JSONDecodeError:
+            raise
+        except ValueError as error:  # perhaps well-formed: _LENIENT finds where it ends
+            _, end = _LENIENT.raw_decode(self.text, self.at)
+            return _Refused(f"invalid JSON: {_number_problem(error)}"), end
+        if too_deep(value):
+            return _Refused("invalid JSON: nested too deep"), end
+        return value, end
 
 
 @dataclass(frozen=True, slots=True)
